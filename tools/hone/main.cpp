@@ -1,0 +1,31 @@
+// `hone`: the command-line tool. Each verb lives in its own file and registers itself here.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "tools/hone/verbs.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"hone: an optimizing deep-learning inference engine"};
+  app.set_version_flag("--version", std::string("hone ") + HONE_VERSION_STRING);
+  app.require_subcommand(1);
+  hone::cli::Actions actions;
+  // VERBS
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // One line, non-zero exit, as for every other error.
+    std::fprintf(stderr, "hone: %s\n", e.what());
+    return 2;
+  }
+  for (auto& action : actions) {
+    if (action) return action();
+  }
+  return 0;
+}
