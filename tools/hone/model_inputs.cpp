@@ -3,7 +3,19 @@
 
 #include <sstream>
 
+#include "import/onnx/model_builder.hpp"
+#include "import/onnx/onnx_importer.hpp"
+
 namespace hone::cli {
+
+Result<std::unique_ptr<ir::Graph>> load_model(const std::string& path) {
+  const std::string prefix = "builtin:";
+  if (path.rfind(prefix, 0) == 0) {
+    HONE_ASSIGN_OR_RETURN(std::string bytes, onnx_import::builtin_model(path.substr(prefix.size())));
+    return onnx_import::import_bytes(bytes.data(), bytes.size(), {});
+  }
+  return onnx_import::import_file(path);
+}
 
 Result<std::map<std::string, Shape>> parse_shapes(const std::vector<std::string>& specs) {
   std::map<std::string, Shape> out;

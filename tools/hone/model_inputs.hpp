@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,9 @@
 #include "ir/graph.hpp"
 
 namespace hone::cli {
+
+/// Imports a model file, or a built-in network named "builtin:NAME" (e.g. builtin:tinynet).
+Result<std::unique_ptr<ir::Graph>> load_model(const std::string& path);
 
 /// Parses --shapes values, each "name:1x3x224x224" (several may be joined with ',').
 Result<std::map<std::string, Shape>> parse_shapes(const std::vector<std::string>& specs);

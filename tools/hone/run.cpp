@@ -31,7 +31,7 @@ std::string datum_summary(const Datum& d) {
 }
 
 int run_verb(const RunOptions& opt) {
-  auto imported = onnx_import::import_file(opt.model);
+  auto imported = load_model(opt.model);
   if (!imported.is_ok()) return fail(imported.status().to_string());
   const ir::Graph& g = **imported;
   const auto graph_inputs = g.runtime_inputs();
@@ -91,7 +91,7 @@ int run_verb(const RunOptions& opt) {
 void register_run(CLI::App& app, Actions& actions) {
   auto opt = std::make_shared<RunOptions>();
   CLI::App* sub = app.add_subcommand("run", "Run a model once on given or generated inputs and write its outputs");
-  sub->add_option("model", opt->model, "Model file (.onnx)")->required();
+  sub->add_option("model", opt->model, "Model file (.onnx), or builtin:NAME for a built-in network")->required();
   sub->add_option("--input,-i", opt->inputs, "Serialized TensorProto file per model input, in order (repeatable)");
   sub->add_option("--output-dir,-o", opt->output_dir, "Write output_K.pb (serialized TensorProto) here");
   sub->add_option("--shapes", opt->shapes, "Input shapes for generated inputs, name:1x3x224x224 (repeatable)");
