@@ -1,10 +1,13 @@
 // Elementwise operators: unary math, activations, binary arithmetic/comparison/logic,
 // variadic Max/Min/Sum/Mean, Where, PRelu, Clip. Expected values come from small formulas
 // in the test or by hand.
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 #include "harness/op_harness.hpp"
+#include "ops/op_def.hpp"
 
 namespace hone::testing {
 namespace {
@@ -147,7 +150,7 @@ TEST(Activations, WithAttributes) {
 // Reference broadcast for float binary ops: out[i] = f(a[ia], b[ib]).
 template <class F>
 Tensor broadcast_float(const Tensor& a, const Tensor& b, F f) {
-  const Shape out = broadcast_shapes(a.shape(), b.shape()).value();
+  const Shape out = ops::broadcast_shapes(a.shape(), b.shape()).value();
   Tensor y = Tensor::zeros(DataType::Float, out);
   const auto ma = ops::broadcast_index_map(out, a.shape()), mb = ops::broadcast_index_map(out, b.shape());
   for (size_t i = 0; i < ma.size(); ++i) y.data<float>()[i] = f(a.data<float>()[ma[i]], b.data<float>()[mb[i]]);
