@@ -138,7 +138,8 @@ Status run_Shrink(KernelContext& ctx) {
     using C = decltype(x);
     const double v = static_cast<double>(x);
     const double y = v < -lambd ? v + bias : v > lambd ? v - bias : 0.0;
-    return static_cast<C>(y);
+    if constexpr (std::is_floating_point_v<C>) return static_cast<C>(y);
+    else return static_cast<C>(static_cast<int64_t>(y));
   });
 }
 

@@ -277,6 +277,7 @@ TEST(ElementwiseVariadic, MaxMinSumMeanBroadcastThreeInputs) {
   EXPECT_TRUE(std::isnan(m.data<float>()[0]) && std::isnan(m.data<float>()[1]));
   EXPECT_TRUE(tensors_near(run1({.op_type = "Min", .inputs = {T(make_int64({2}, {5, -3})), T(make_int64({1}, {0}))}}),
                            make_int64({2}, {0, -3}), 0, 0));
+  EXPECT_NE(error_of({.op_type = "Sum", .inputs = {T(a), T(make_int64({1}, {1}))}}).find("must match"), std::string::npos);
 }
 
 TEST(Where, BroadcastsThreeInputs) {
