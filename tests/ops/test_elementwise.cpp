@@ -313,6 +313,10 @@ TEST(Clip, AttributesBeforeOpset11AndInputsAfter) {
 TEST(PRelu, SlopeBroadcastsOntoX) {
   const Tensor x = make_float({2, 2}, {-1, 2, -3, 4}), slope = make_float({2}, {0.5f, 0.25f});
   EXPECT_TRUE(tensors_near(run1({.op_type = "PRelu", .inputs = {T(x), T(slope)}}), make_float({2, 2}, {-0.5f, 2, -1.5f, 4})));
+  // Opset < 7: a [C] slope is per channel (axis 1).
+  const Tensor x3 = make_float({1, 2, 3}, {-1, -1, -1, -2, 2, -2});
+  EXPECT_TRUE(tensors_near(run1({.op_type = "PRelu", .inputs = {T(x3), T(slope)}, .opset = 6}),
+                           make_float({1, 2, 3}, {-0.5f, -0.5f, -0.5f, -0.5f, 2, -0.5f})));
 }
 
 }  // namespace
