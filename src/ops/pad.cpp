@@ -2,8 +2,8 @@
 // pads crop). Modes, for an output coordinate o mapped to c = o - pad_begin:
 //   constant: x[c] inside, else `value`;  edge: x[clamp(c, 0, n-1)];
 //   reflect: mirror without repeating the edge (period 2(n-1));  wrap: x[c mod n].
-// Before opset 11 pads and value are attributes; from 11 they are inputs (constant_value
-// optional), and opset 18 adds an optional `axes` input that pads name.
+// Before opset 11 pads (opset 1: paddings) and value are attributes; from 11 they are
+// inputs (constant_value optional), and opset 18 adds an optional `axes` input.
 #include "ops/indexing.hpp"
 
 namespace hone::ops {
@@ -34,10 +34,15 @@ Result<PadArgs> pad_args(const AttrReader& ctx, int64_t rank, const std::vector<
   return p;
 }
 
+// Opset 1 named the attribute `paddings`.
+const std::vector<int64_t>& attr_pads(const AttrReader& ctx) {
+  return ctx.opset() < 2 && ctx.has_attr("paddings") ? ctx.attr_ints("paddings") : ctx.attr_ints("pads");
+}
+
 Status infer(InferContext& ctx) {
   const DataType dt = ctx.input_dtype(0);
   const ir::TensorShape& s = ctx.input_shape(0);
-  std::optional<std::vector<int64_t>> pads = ctx.opset() < 11 ? std::optional(ctx.attr_ints("pads")) : known_ints(ctx, 1);
+  std::optional<std::vector<int64_t>> pads = ctx.opset() < 11 ? std::optional(attr_pads(ctx)) : known_ints(ctx, 1);
   std::optional<std::vector<int64_t>> axes;
   const bool has_axes = ctx.opset() >= 18 && ctx.has_input(3);
   if (has_axes) axes = known_ints(ctx, 3);
@@ -75,7 +80,7 @@ Status run(KernelContext& ctx) {
   std::vector<int64_t> pads, axes;
   Tensor value = Tensor::zeros(x.dtype(), {});
   if (ctx.opset() < 11) {
-    pads = ctx.attr_ints("pads");
+    pads = attr_pads(ctx);
     if (x.dtype() != DataType::String) store_double(value, 0, ctx.attr_float("value"));
   } else {
     pads = ctx.input(1).to_int64_vector();
@@ -139,7 +144,7 @@ HONE_DEFINE_OP(Pad){
     .name = "Pad",
     .min_inputs = 1,
     .max_inputs = 4,
-    .attrs = {attr_string("mode", "constant"), attr_ints("pads", {}), attr_float("value", 0.0f)},
+    .attrs = {attr_string("mode", "constant"), attr_ints("pads", {}), attr_ints("paddings", {}), attr_float("value", 0.0f)},
     .infer = infer,
     .run = run,
 };
