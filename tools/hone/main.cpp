@@ -10,7 +10,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("hone ") + HONE_VERSION_STRING);
   app.require_subcommand(1);
   hone::cli::Actions actions;
-  // VERBS
+  hone::cli::register_run(app, actions);
+  hone::cli::register_conformance(app, actions);
+  hone::cli::register_ops(app, actions);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
