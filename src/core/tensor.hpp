@@ -173,7 +173,7 @@ enum class TypeSet : uint8_t {
 namespace detail {
 template <class F>
 auto dispatch_float(DataType t, F&& f, bool* handled) {
-  using R = decltype(f(TypeTag<float>{}));
+  using R = Status;
   *handled = true;
   switch (t) {
     case DataType::Float: return f(TypeTag<float>{});
@@ -185,7 +185,7 @@ auto dispatch_float(DataType t, F&& f, bool* handled) {
 }
 template <class F>
 auto dispatch_float8(DataType t, F&& f, bool* handled) {
-  using R = decltype(f(TypeTag<float>{}));
+  using R = Status;
   *handled = true;
   switch (t) {
     case DataType::Float8E4M3FN: return f(TypeTag<Float8E4M3FN>{});
@@ -199,7 +199,7 @@ auto dispatch_float8(DataType t, F&& f, bool* handled) {
 }
 template <class F>
 auto dispatch_int(DataType t, F&& f, bool* handled) {
-  using R = decltype(f(TypeTag<float>{}));
+  using R = Status;
   *handled = true;
   switch (t) {
     case DataType::Int8: return f(TypeTag<int8_t>{});
@@ -215,7 +215,7 @@ auto dispatch_int(DataType t, F&& f, bool* handled) {
 }
 template <class F>
 auto dispatch_other(DataType t, F&& f, bool* handled) {
-  using R = decltype(f(TypeTag<float>{}));
+  using R = Status;
   *handled = true;
   switch (t) {
     case DataType::Int4: return f(TypeTag<Int4>{});
@@ -236,8 +236,11 @@ auto dispatch_other(DataType t, F&& f, bool* handled) {
 template <TypeSet set, class F>
 Status dispatch_dtype(DataType t, const char* what, F&& f) {
   bool handled = false;
-  Status s = detail::dispatch_float(t, f, &handled);
-  if (handled) return s;
+  Status s;
+  if constexpr (set != TypeSet::Int) {
+    s = detail::dispatch_float(t, f, &handled);
+    if (handled) return s;
+  }
   if constexpr (set == TypeSet::AllFloat || set == TypeSet::All) {
     s = detail::dispatch_float8(t, f, &handled);
     if (handled) return s;
