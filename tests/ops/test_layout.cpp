@@ -202,3 +202,31 @@ TEST(Range, IntAndFloat) {
 
 }  // namespace
 }  // namespace hone::testing
+
+namespace hone::testing {
+namespace {
+
+Datum strings(Shape shape, std::vector<std::string> v) {
+  Tensor t = Tensor::zeros(DataType::String, std::move(shape));
+  for (size_t i = 0; i < v.size(); ++i) t.strings()[i] = v[i];
+  return Datum::of(t);
+}
+
+TEST(Transpose, StringsMoveAsStrings) {
+  auto r = run_op({.op_type = "Transpose", .inputs = {strings({2, 2}, {"a", "bb", "ccc", "d"})}});
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_TRUE(tensors_near(r->at(0).tensor, strings({2, 2}, {"a", "ccc", "bb", "d"}).tensor, 0, 0));
+  r = run_op({.op_type = "Concat", .inputs = {strings({1}, {"x"}), strings({2}, {"y", "z"})}, .attrs = attrs({{"axis", ir::Attribute::of_int(0)}})});
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_TRUE(tensors_near(r->at(0).tensor, strings({3}, {"x", "y", "z"}).tensor, 0, 0));
+}
+
+TEST(Unique, Strings) {
+  auto r = run_op({.op_type = "Unique", .inputs = {strings({4}, {"b", "a", "b", "c"})}, .num_outputs = 4});
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_TRUE(tensors_near(r->at(0).tensor, strings({3}, {"a", "b", "c"}).tensor, 0, 0));
+  EXPECT_TRUE(tensors_near(r->at(3).tensor, make_int64({3}, {1, 2, 1}), 0, 0));
+}
+
+}  // namespace
+}  // namespace hone::testing
