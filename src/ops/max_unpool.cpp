@@ -1,5 +1,7 @@
 // MaxUnpool: scatters X into a zero tensor at the flat positions MaxPool's Indices recorded.
-// Output shape: the output_shape input, else [N, C, (in-1)*s + k - pb - pe ...].
+// Output shape: the output_shape input, else [N, C, (in-1)*s + k - pb - pe ...]. Indices always
+// number the elements of that default shape; with output_shape the values land at the same
+// (n, c, spatial...) coordinates of the larger output.
 #include "ops/conv_geometry.hpp"
 
 namespace hone::ops {
@@ -37,12 +39,22 @@ Status run(KernelContext& ctx) {
   const Tensor& indices = ctx.input(1);
   if (indices.numel() != x.numel()) return ctx.error("I must have as many elements as X");
   Tensor& y = ctx.output(0);
+  HONE_ASSIGN_OR_RETURN(Shape def, unpool_shape(ctx, x.shape(), nullptr));
+  if (def.size() != y.shape().size()) return ctx.error("output_shape must have rank " + std::to_string(def.size()));
+  const int64_t def_numel = shape_numel(def);
+  const std::vector<int64_t> def_strides = shape_strides(def), out_strides = shape_strides(y.shape());
   const std::vector<double> xv = x.to_double_vector();
   std::vector<double> yv(static_cast<size_t>(y.numel()), 0.0);
   for (int64_t i = 0; i < x.numel(); ++i) {
     const int64_t at = indices.get_int64(i);
-    if (at < 0 || at >= y.numel()) return ctx.bad_input("index " + std::to_string(at) + " is outside the output");
-    yv[static_cast<size_t>(at)] = xv[static_cast<size_t>(i)];
+    if (at < 0 || at >= def_numel) return ctx.bad_input("index " + std::to_string(at) + " is outside the output");
+    int64_t out_at = 0;
+    for (size_t d = 0; d < def.size(); ++d) {
+      const int64_t coord = at / def_strides[d] % def[d];
+      if (coord >= y.dim(static_cast<int64_t>(d))) return ctx.bad_input("index " + std::to_string(at) + " is outside output_shape");
+      out_at += coord * out_strides[d];
+    }
+    yv[static_cast<size_t>(out_at)] = xv[static_cast<size_t>(i)];
   }
   return store_doubles(y, yv, "MaxUnpool");
 }
