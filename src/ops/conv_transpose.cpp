@@ -108,6 +108,9 @@ Status run(KernelContext& ctx) {
   const int64_t cg = channels / group, mg = w.dim(1), out_channels = mg * group;
   if (ctx.has_input(2) && ctx.input(2).numel() != out_channels) return ctx.error("B must have " + std::to_string(out_channels) + " values");
   if (w.dtype() != x.dtype()) return ctx.error("W must have the element type of X");
+  if (ctx.has_attr("kernel_shape") && ctx.attr_ints("kernel_shape") != spatial_dims(w.shape())) {
+    return ctx.error("kernel_shape does not match W " + shape_to_string(w.shape()));
+  }
   HONE_ASSIGN_OR_RETURN(WindowGeometry geo, transpose_geometry(ctx, spatial_dims(x.shape()), spatial_dims(w.shape())));
   HONE_ASSIGN_OR_RETURN(Geometry3d g, to_3d(ctx, geo));
   Tensor& y = ctx.output(0);

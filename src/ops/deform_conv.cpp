@@ -53,6 +53,9 @@ Status run(KernelContext& ctx) {
     return ctx.error("W " + shape_to_string(w.shape()) + " does not match X " + shape_to_string(x.shape()) + " with group " +
                      std::to_string(group) + " and offset_group " + std::to_string(offset_group));
   }
+  if (ctx.has_attr("kernel_shape") && ctx.attr_ints("kernel_shape") != std::vector<int64_t>{kh, kw}) {
+    return ctx.error("kernel_shape does not match W " + shape_to_string(w.shape()));
+  }
   HONE_ASSIGN_OR_RETURN(WindowGeometry g, resolve_window(ctx, {height, width}, {kh, kw}, false));
   const int64_t out_h = g.output[0], out_w = g.output[1];
   const int64_t taps = kh * kw;

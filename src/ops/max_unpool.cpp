@@ -8,7 +8,12 @@ namespace hone::ops {
 namespace {
 
 Result<Shape> unpool_shape(const AttrReader& a, const Shape& x, const Tensor* output_shape) {
-  if (output_shape) return output_shape->to_int64_vector();
+  if (output_shape) {
+    Shape out = output_shape->to_int64_vector();
+    if (out.size() != x.size()) return a.error("output_shape must have " + std::to_string(x.size()) + " values");
+    for (int64_t d : out) if (d < 0) return a.error("output_shape must be non-negative");
+    return out;
+  }
   const size_t r = x.size() - 2;
   const auto& k = a.attr_ints("kernel_shape");
   std::vector<int64_t> s = a.attr_ints("strides"), p = a.attr_ints("pads");
@@ -16,7 +21,10 @@ Result<Shape> unpool_shape(const AttrReader& a, const Shape& x, const Tensor* ou
   if (p.empty()) p.assign(2 * r, 0);
   if (k.size() != r || s.size() != r || p.size() != 2 * r) return a.error("kernel_shape, strides and pads must match the spatial rank");
   Shape out = {x[0], x[1]};
-  for (size_t i = 0; i < r; ++i) out.push_back((x[i + 2] - 1) * s[i] + k[i] - p[i] - p[i + r]);
+  for (size_t i = 0; i < r; ++i) {
+    out.push_back((x[i + 2] - 1) * s[i] + k[i] - p[i] - p[i + r]);
+    if (out.back() < 0) return a.error("the unpooled size is negative (pads too large)");
+  }
   return out;
 }
 

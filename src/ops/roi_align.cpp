@@ -15,6 +15,9 @@ namespace {
 
 Status infer(InferContext& ctx) {
   HONE_RETURN_IF_ERROR(ctx.require_dtype(0, {DataType::Float, DataType::Double, DataType::Float16, DataType::BFloat16}));
+  if (ctx.attr_int("output_height") <= 0 || ctx.attr_int("output_width") <= 0 || ctx.attr_int("sampling_ratio") < 0) {
+    return ctx.error("output_height and output_width must be positive and sampling_ratio non-negative");
+  }
   const ir::TensorShape& x = ctx.input_shape(0);
   const ir::TensorShape& rois = ctx.input_shape(1);
   ir::TensorShape out = ir::TensorShape::of_rank(4);

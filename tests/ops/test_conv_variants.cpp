@@ -74,5 +74,24 @@ TEST(MaxRoiPool, MaxPerBin) {
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({1, 1, 2, 2}, {5, 7, 13, 15})));
 }
 
+TEST(RoiAlign, NonPositiveOutputSizeIsAnError) {
+  OpCall call{.op_type = "RoiAlign",
+              .inputs = {Datum::of(random_float({1, 1, 4, 4}, 1)), Datum::of(make_float({1, 4}, {0, 0, 3, 3})),
+                         Datum::of(make_int64({1}, {0}))}};
+  call.attrs.set("output_height", ir::Attribute::of_int(0));
+  auto r = run_op(call);
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().to_string().find("output_height and output_width must be positive"), std::string::npos)
+      << r.status().to_string();
+}
+
+TEST(ConvTranspose, KernelShapeMismatchIsAnError) {
+  OpCall call{.op_type = "ConvTranspose", .inputs = {Datum::of(random_float({1, 1, 3, 3}, 1)), Datum::of(random_float({1, 1, 2, 2}, 2))}};
+  call.attrs.set("kernel_shape", ir::Attribute::of_ints({3, 3}));
+  auto r = run_op(call);
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().to_string().find("kernel_shape does not match W"), std::string::npos) << r.status().to_string();
+}
+
 }  // namespace
 }  // namespace hone::testing
