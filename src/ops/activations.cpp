@@ -24,9 +24,12 @@ C softplus(C x) {
   return std::max(x, C(0)) + std::log1p(std::exp(-std::abs(x)));
 }
 
-// y = max(0, x); integer types too (opset 14).
+// y = max(0, x) (NaN stays NaN); integer types too (opset 14).
 Status run_Relu(KernelContext& ctx) {
-  return run_unary<TypeSet::Numeric>(ctx, [](auto x) -> decltype(x) { return x > 0 ? x : decltype(x)(0); });
+  return run_unary<TypeSet::Numeric>(ctx, [](auto x) -> decltype(x) {
+    if constexpr (std::is_unsigned_v<decltype(x)>) return x;
+    else return x < 0 ? decltype(x)(0) : x;
+  });
 }
 
 // y = x >= 0 ? x : alpha * x
@@ -138,7 +141,8 @@ Status run_Shrink(KernelContext& ctx) {
     using C = decltype(x);
     const double v = static_cast<double>(x);
     const double y = v < -lambd ? v + bias : v > lambd ? v - bias : 0.0;
-    return static_cast<C>(y);
+    if constexpr (std::is_floating_point_v<C>) return static_cast<C>(y);
+    else return static_cast<C>(static_cast<int64_t>(y));
   });
 }
 

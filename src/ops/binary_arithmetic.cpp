@@ -97,7 +97,7 @@ Status run_Pow(KernelContext& ctx) {
       if constexpr (ew::kIsPlainInt<C>) {
         if (e >= 0 && e == std::floor(e) && e < 64) return static_cast<C>(int_pow(static_cast<int64_t>(x), static_cast<int64_t>(e)));
         const double v = std::pow(static_cast<double>(x), e);
-        return std::isfinite(v) ? static_cast<C>(static_cast<int64_t>(v)) : C(0);
+        return std::fabs(v) < 9.2e18 ? static_cast<C>(static_cast<int64_t>(v)) : C(0);
       } else {
         return static_cast<C>(std::pow(static_cast<double>(x), e));
       }

@@ -31,6 +31,9 @@ Status run(KernelContext& ctx) {
     }
   }
   const bool legacy = ctx.opset() < 11;
+  if (legacy && !is_float(x.dtype())) {
+    return ctx.unsupported("Clip before opset 11 does not support element type " + std::string(dtype_name(x.dtype())));
+  }
   HONE_ASSIGN_OR_RETURN(Tensor * y, ew::output(ctx, 0, x.dtype(), x.shape()));
   return ew::dispatch<TypeSet::Numeric>(x.dtype(), "Clip", [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -40,10 +43,13 @@ Status run(KernelContext& ctx) {
       lo = -std::numeric_limits<C>::infinity();
       hi = std::numeric_limits<C>::infinity();
     }
-    if (legacy) {
-      lo = static_cast<C>(ctx.attr_float("min"));
-      hi = static_cast<C>(ctx.attr_float("max"));
-    } else {
+    if constexpr (std::is_floating_point_v<C>) {
+      if (legacy) {
+        lo = static_cast<C>(ctx.attr_float("min"));
+        hi = static_cast<C>(ctx.attr_float("max"));
+      }
+    }
+    if (!legacy) {
       if (ctx.has_input(1)) lo = ew::load(ctx.input(1).data<T>()[0]);
       if (ctx.has_input(2)) hi = ew::load(ctx.input(2).data<T>()[0]);
     }

@@ -1,6 +1,7 @@
 // Shared helpers of the data-movement operators (indexing.hpp).
 #include "ops/indexing.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace hone::ops {
@@ -67,6 +68,83 @@ void store_int64(Tensor& t, int64_t i, int64_t v) {
     return Status::ok();
   });
   if (!s.is_ok() || is_float(t.dtype())) store_double(t, i, static_cast<double>(v));
+}
+
+Result<std::vector<int64_t>> value_ranks(const AttrReader& ctx, const Tensor& x) {
+  const size_t n = static_cast<size_t>(x.numel());
+  std::vector<int64_t> order(n), ranks(n);
+  for (size_t i = 0; i < n; ++i) order[i] = static_cast<int64_t>(i);
+  auto rank_by = [&](auto less) {
+    std::stable_sort(order.begin(), order.end(), less);
+    int64_t r = 0;
+    for (size_t k = 0; k < n; ++k) {
+      if (k > 0 && less(order[k - 1], order[k])) ++r;
+      ranks[static_cast<size_t>(order[k])] = r;
+    }
+  };
+  if (x.dtype() == DataType::String) {
+    const std::string* s = x.strings();
+    rank_by([s](int64_t a, int64_t b) { return s[a] < s[b]; });
+    return ranks;
+  }
+  Status s = dispatch_dtype<TypeSet::NumericBool>(x.dtype(), "sorting", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using C = ComputeType<T>;
+    const T* v = x.data<T>();
+    rank_by([v](int64_t a, int64_t b) {
+      const C va = static_cast<C>(v[a]), vb = static_cast<C>(v[b]);
+      if constexpr (!std::is_integral_v<C>) {
+        if (va != va) return false;   // NaN is never below anything
+        if (vb != vb) return true;    // every number is below NaN
+      }
+      return va < vb;
+    });
+    return Status::ok();
+  });
+  if (!s.is_ok()) return ctx.unsupported(s.message());
+  return ranks;
+}
+
+Result<ScatterReduction> parse_reduction(const AttrReader& ctx) {
+  const std::string& r = ctx.attr_string("reduction");
+  if (r == "none") return ScatterReduction::None;
+  if (r == "add") return ScatterReduction::Add;
+  if (r == "mul") return ScatterReduction::Mul;
+  if (r == "max") return ScatterReduction::Max;
+  if (r == "min") return ScatterReduction::Min;
+  return ctx.error("unknown reduction '" + r + "'");
+}
+
+Status scatter_blocks(const AttrReader& ctx, Tensor& y, const Tensor& updates, const std::vector<int64_t>& targets,
+                      int64_t block, ScatterReduction reduction) {
+  if (reduction == ScatterReduction::None) {
+    for (size_t k = 0; k < targets.size(); ++k) copy_elements(updates, static_cast<int64_t>(k) * block, y, targets[k], block);
+    return Status::ok();
+  }
+  Status s = dispatch_dtype<TypeSet::NumericBool>(y.dtype(), "scatter reduction", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using C = ComputeType<T>;
+    T* out = y.data<T>();
+    const T* upd = updates.data<T>();
+    for (size_t k = 0; k < targets.size(); ++k) {
+      for (int64_t e = 0; e < block; ++e) {
+        const C a = static_cast<C>(out[targets[k] + e]);
+        const C b = static_cast<C>(upd[static_cast<int64_t>(k) * block + e]);
+        C v;
+        switch (reduction) {
+          case ScatterReduction::Add: v = static_cast<C>(a + b); break;
+          case ScatterReduction::Mul: v = static_cast<C>(a * b); break;
+          case ScatterReduction::Max: v = a < b ? b : a; break;
+          default: v = b < a ? b : a; break;
+        }
+        if constexpr (kIsNarrowFloat<T>) out[targets[k] + e] = T(static_cast<float>(v));
+        else out[targets[k] + e] = static_cast<T>(v);
+      }
+    }
+    return Status::ok();
+  });
+  if (!s.is_ok()) return ctx.unsupported(s.message());
+  return Status::ok();
 }
 
 namespace {

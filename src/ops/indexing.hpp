@@ -27,6 +27,24 @@ void store_double(Tensor& t, int64_t i, double v);
 /// representable).
 void store_int64(Tensor& t, int64_t i, int64_t v);
 
+// ---- ordering ----
+
+/// Dense ranks of x's elements in value order: ranks[i] < ranks[j] iff x[i] < x[j], equal
+/// ranks for equal values (NaN compares above every number and equal to NaN; -0 == 0).
+/// Lets sorting operators (TopK, ArgMax, Unique) work on any dtype with one code path.
+/// Numeric, bool and string dtypes.
+Result<std::vector<int64_t>> value_ranks(const AttrReader& ctx, const Tensor& x);
+
+// ---- scatter ----
+
+/// How a scatter combines an update with the value already there (attribute `reduction`).
+enum class ScatterReduction { None, Add, Mul, Max, Min };
+Result<ScatterReduction> parse_reduction(const AttrReader& ctx);
+/// For each k: y[targets[k] .. +block) (op)= updates[k*block .. +block), in order of k.
+/// None copies (any dtype); the others need a numeric dtype.
+Status scatter_blocks(const AttrReader& ctx, Tensor& y, const Tensor& updates, const std::vector<int64_t>& targets,
+                      int64_t block, ScatterReduction reduction);
+
 // ---- strided copies ----
 
 /// Fills contiguous `dst` (its own shape) from `src` read with a start offset and one stride
