@@ -4,7 +4,7 @@
 //   half_pixel           x = (o + 0.5) / scale - 0.5
 //   half_pixel_symmetric x = in/2 * (1 - out/(scale*in)) + (o + 0.5) / scale - 0.5
 //   pytorch_half_pixel   x = out > 1 ? (o + 0.5) / scale - 0.5 : 0
-//   align_corners        x = out == 1 ? 0 : o * (in - 1) / (out - 1)
+//   align_corners        x = L == 1 ? 0 : o * (in - 1) / (L - 1), L = scale * in (unrounded)
 //   asymmetric           x = o / scale
 //   tf_crop_and_resize   x = out > 1 ? start*(in-1) + o*(end-start)*(in-1)/(out-1) : (start+end)/2*(in-1)
 //                        (x outside [0, in-1] gives extrapolation_value)
@@ -198,7 +198,8 @@ Taps taps_for(const AxisOptions& o, int64_t out_index, int64_t in, int64_t out, 
   } else if (t == "pytorch_half_pixel") {
     x = out > 1 ? (oi + 0.5) / scale - 0.5 : 0.0;
   } else if (t == "align_corners") {
-    x = out == 1 ? 0.0 : oi * (din - 1) / (dout - 1);
+    const double length = scale * din;  // the unrounded output length, as the ONNX reference uses
+    x = length == 1 ? 0.0 : oi * (din - 1) / (length - 1);
   } else if (t == "tf_crop_and_resize") {
     x = out > 1 ? roi_start * (din - 1) + oi * (roi_end - roi_start) * (din - 1) / (dout - 1)
                 : 0.5 * (roi_start + roi_end) * (din - 1);
