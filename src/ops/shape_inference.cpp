@@ -46,7 +46,13 @@ void infer_into(ir::Graph& g, std::vector<std::string>* problems) {
     InferContext ctx(*node, in_types, in_values, &out_types);
     Status s = op_def(node->kind()).infer(ctx);
     if (!s.is_ok()) {
-      problems->push_back(s.with_node(node->name(), node->op_type()).to_string());
+      // With an input of unknown type the rule cannot judge the node: leave its outputs as
+      // declared and let the run-time check (which always knows the types) decide.
+      bool all_known = true;
+      for (const ir::Type* t : in_types) {
+        if (t && (t->kind == ir::TypeKind::Unknown || (t->is_tensor() && t->dtype == DataType::Undefined))) all_known = false;
+      }
+      if (all_known) problems->push_back(s.with_node(node->name(), node->op_type()).to_string());
       continue;
     }
     for (size_t i = 0; i < node->num_outputs(); ++i) {

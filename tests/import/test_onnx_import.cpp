@@ -105,6 +105,38 @@ TEST(OnnxImport, ReportsValueProducedTwice) {
   EXPECT_NE(error_of(b.serialize()).find("produced twice"), std::string::npos);
 }
 
+TEST(OnnxImport, InlinesModelLocalFunctions) {
+  ModelBuilder b;
+  b.opset("local", 1);
+  b.begin_function("local", "Twice", {"a"}, {"b"});
+  b.node("Identity", {"a"}, {"t"}, "first");
+  b.node("Identity", {"t"}, {"b"}, "second");
+  b.end_function();
+  b.begin_function("local", "Outer", {"p"}, {"q"});
+  b.node("Twice", {"p"}, {"q"}, "inner_call", {}, "local");
+  b.end_function();
+  b.input("x", DataType::Float, {2});
+  b.node("Outer", {"x"}, {"y"}, "call", {}, "local");
+  b.output("y", DataType::Float, {2});
+  auto g = import(b.serialize());
+  ASSERT_TRUE(g.is_ok()) << g.status().to_string();
+  ASSERT_EQ((*g)->nodes().size(), 2u);
+  EXPECT_EQ((*g)->nodes()[0]->name(), "call/inner_call/first");
+  EXPECT_EQ((*g)->nodes()[1]->output(0)->name(), "y");
+}
+
+TEST(OnnxImport, RejectsRecursiveFunctions) {
+  ModelBuilder b;
+  b.opset("local", 1);
+  b.begin_function("local", "Loop", {"a"}, {"b"});
+  b.node("Loop", {"a"}, {"b"}, "self", {}, "local");
+  b.end_function();
+  b.input("x", DataType::Float, {2});
+  b.node("Loop", {"x"}, {"y"}, "call", {}, "local");
+  b.output("y");
+  EXPECT_NE(error_of(b.serialize()).find("nest too deep"), std::string::npos);
+}
+
 TEST(OnnxImport, RejectsNonOnnxBytes) {
   EXPECT_NE(error_of("this is not a model, just some text\n").find("not an ONNX model"), std::string::npos);
   EXPECT_NE(error_of("").find("empty"), std::string::npos);

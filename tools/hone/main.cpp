@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   hone::cli::Actions actions;
   hone::cli::register_run(app, actions);
   hone::cli::register_conformance(app, actions);
+  hone::cli::register_ops(app, actions);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -13,6 +13,7 @@ using Actions = std::vector<std::function<int()>>;
 
 void register_run(CLI::App& app, Actions& actions);
 void register_conformance(CLI::App& app, Actions& actions);
+void register_ops(CLI::App& app, Actions& actions);
 
 /// Prints "hone: <message>" on stderr and returns the exit code for a failed verb.
 int fail(const std::string& message);

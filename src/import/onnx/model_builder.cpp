@@ -11,6 +11,7 @@ namespace hone::onnx_import {
 
 struct ModelBuilder::Impl {
   onnx::ModelProto model;
+  onnx::FunctionProto* function = nullptr;  // body being written, if any
 };
 
 namespace {
@@ -93,7 +94,7 @@ ModelBuilder& ModelBuilder::node(const std::string& op_type, const std::vector<s
                                  const std::vector<std::string>& outputs, const std::string& name,
                                  const std::vector<std::pair<std::string, ir::Attribute>>& attrs,
                                  const std::string& domain) {
-  auto* n = impl_->model.mutable_graph()->add_node();
+  auto* n = impl_->function ? impl_->function->add_node() : impl_->model.mutable_graph()->add_node();
   n->set_op_type(op_type);
   n->set_name(name);
   n->set_domain(domain);
@@ -113,6 +114,23 @@ ModelBuilder& ModelBuilder::opset(const std::string& domain, int version) {
   auto* op = impl_->model.add_opset_import();
   op->set_domain(domain);
   op->set_version(version);
+  return *this;
+}
+
+ModelBuilder& ModelBuilder::begin_function(const std::string& domain, const std::string& name,
+                                           const std::vector<std::string>& inputs,
+                                           const std::vector<std::string>& outputs) {
+  impl_->function = impl_->model.add_functions();
+  impl_->function->set_domain(domain);
+  impl_->function->set_name(name);
+  for (const auto& i : inputs) impl_->function->add_input(i);
+  for (const auto& o : outputs) impl_->function->add_output(o);
+  *impl_->function->add_opset_import() = impl_->model.opset_import(0);
+  return *this;
+}
+
+ModelBuilder& ModelBuilder::end_function() {
+  impl_->function = nullptr;
   return *this;
 }
 

@@ -32,6 +32,10 @@ class ModelBuilder {
                      const std::vector<std::string>& outputs, const std::string& name = {},
                      const std::vector<std::pair<std::string, ir::Attribute>>& attrs = {}, const std::string& domain = {});
   ModelBuilder& opset(const std::string& domain, int version);
+  /// Starts a model-local function; node() calls add to its body until end_function().
+  ModelBuilder& begin_function(const std::string& domain, const std::string& name,
+                               const std::vector<std::string>& inputs, const std::vector<std::string>& outputs);
+  ModelBuilder& end_function();
   ModelBuilder& metadata(const std::string& key, const std::string& value);
 
   std::string serialize() const;

@@ -162,13 +162,20 @@ class Importer {
     }
   }
 
-  void convert_node(const onnx::NodeProto& np, ir::Graph* g, int index, std::set<std::string>* used_names) {
+  void convert_node(const onnx::NodeProto& np, ir::Graph* g, int index, std::set<std::string>* used_names,
+                    int depth = 0) {
     std::string name = np.name();
     if (name.empty() || used_names->count(name)) {
       name = (name.empty() ? np.op_type() : name) + "_" + std::to_string(index);
     }
     used_names->insert(name);
     const std::string domain = canonical_domain(np.domain());
+    for (const auto& fn : model_.functions()) {
+      if (fn.name() == np.op_type() && canonical_domain(fn.domain()) == domain) {
+        inline_function(fn, np, name, g, used_names, depth);
+        return;
+      }
+    }
     ir::OpKind kind{};
     const bool known_domain = supported_opsets().count(domain) > 0;
     if (!known_domain || !ir::find_op_kind(domain, np.op_type(), &kind)) {
@@ -211,6 +218,54 @@ class Importer {
                               std::move(attrs));
     Status s = ops::validate_node(*n);
     if (!s.is_ok()) problems_.errors.push_back(s.to_string());
+  }
+
+  // Expands a call of a model-local function in place: formal inputs/outputs map to the call's
+  // values, the body's intermediate values get names prefixed with the call's node name, and
+  // attributes that refer to the call's attributes (ref_attr_name) take their values.
+  void inline_function(const onnx::FunctionProto& fn, const onnx::NodeProto& call, const std::string& call_name,
+                       ir::Graph* g, std::set<std::string>* used_names, int depth) {
+    if (depth > 32) {
+      problems_.errors.push_back("node '" + call_name + "' (" + call.op_type() + "): function calls nest too deep (recursion?)");
+      return;
+    }
+    std::map<std::string, std::string> rename;
+    for (int i = 0; i < fn.input_size(); ++i) rename[fn.input(i)] = i < call.input_size() ? call.input(i) : std::string();
+    for (int i = 0; i < fn.output_size(); ++i) rename[fn.output(i)] = i < call.output_size() ? call.output(i) : std::string();
+    const std::string prefix = call_name + "/";
+    for (const auto& inner : fn.node()) {
+      for (const std::string& out : inner.output()) {
+        if (out.empty() || rename.count(out)) continue;
+        rename[out] = prefix + out;
+        if (!g->find_value(prefix + out)) g->add_value(prefix + out);
+      }
+    }
+    std::map<std::string, const onnx::AttributeProto*> call_attrs;
+    for (const auto& a : call.attribute()) call_attrs[a.name()] = &a;
+    int index = 0;
+    for (const auto& inner : fn.node()) {
+      onnx::NodeProto n = inner;
+      n.set_name(prefix + (inner.name().empty() ? inner.op_type() + std::to_string(index) : inner.name()));
+      for (auto& in : *n.mutable_input()) {
+        auto it = rename.find(in);
+        if (it != rename.end()) in = it->second;  // else: an outer value the function body reads
+      }
+      for (auto& out : *n.mutable_output()) {
+        auto it = rename.find(out);
+        if (it != rename.end()) out = it->second;
+      }
+      n.clear_attribute();
+      for (const auto& a : inner.attribute()) {
+        if (a.ref_attr_name().empty()) {
+          *n.add_attribute() = a;
+        } else if (auto it = call_attrs.find(a.ref_attr_name()); it != call_attrs.end()) {
+          onnx::AttributeProto* copy = n.add_attribute();
+          *copy = *it->second;
+          copy->set_name(a.name());
+        }
+      }
+      convert_node(n, g, index++, used_names, depth + 1);
+    }
   }
 
   Result<ir::Attribute> convert_attribute(const onnx::AttributeProto& ap, ir::Graph* g, const std::string& node,

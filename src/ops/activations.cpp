@@ -1,0 +1,170 @@
+// Activation functions: y = f(x) elementwise with the op's attributes, one rule per op.
+// Floating types compute in float (double for double); see elementwise.hpp.
+#include <cmath>
+
+#include "ops/elementwise.hpp"
+
+namespace hone::ops {
+namespace {
+
+using elementwise::infer_unary;
+using elementwise::run_unary;
+
+template <class C>
+C sigmoid(C x) {
+  // 1 / (1 + e^-x), written so that neither branch overflows.
+  if (x >= 0) return C(1) / (C(1) + std::exp(-x));
+  const C e = std::exp(x);
+  return e / (C(1) + e);
+}
+
+template <class C>
+C softplus(C x) {
+  // log(1 + e^x) = max(x, 0) + log1p(e^-|x|)
+  return std::max(x, C(0)) + std::log1p(std::exp(-std::abs(x)));
+}
+
+// y = max(0, x) (NaN stays NaN); integer types too (opset 14).
+Status run_Relu(KernelContext& ctx) {
+  return run_unary<TypeSet::Numeric>(ctx, [](auto x) -> decltype(x) {
+    if constexpr (std::is_unsigned_v<decltype(x)>) return x;
+    else return x < 0 ? decltype(x)(0) : x;
+  });
+}
+
+// y = x >= 0 ? x : alpha * x
+Status run_LeakyRelu(KernelContext& ctx) {
+  const float alpha = ctx.attr_float("alpha");
+  return run_unary<TypeSet::Float>(ctx, [=](auto x) -> decltype(x) { return x >= 0 ? x : decltype(x)(alpha) * x; });
+}
+
+// y = x >= 0 ? x : alpha * (e^x - 1)
+Status run_Elu(KernelContext& ctx) {
+  const float alpha = ctx.attr_float("alpha");
+  return run_unary<TypeSet::Float>(ctx, [=](auto x) -> decltype(x) {
+    return x >= 0 ? x : decltype(x)(alpha) * std::expm1(x);
+  });
+}
+
+// y = gamma * (x > 0 ? x : alpha * (e^x - 1))
+Status run_Selu(KernelContext& ctx) {
+  const float alpha = ctx.attr_float("alpha"), gamma = ctx.attr_float("gamma");
+  return run_unary<TypeSet::Float>(ctx, [=](auto x) -> decltype(x) {
+    using C = decltype(x);
+    return C(gamma) * (x > 0 ? x : C(alpha) * std::expm1(x));
+  });
+}
+
+// y = max(0, x) + min(0, alpha * (e^(x/alpha) - 1))
+Status run_Celu(KernelContext& ctx) {
+  const float alpha = ctx.attr_float("alpha");
+  if (alpha == 0) return ctx.error("alpha must not be 0");
+  return run_unary<TypeSet::Float>(ctx, [=](auto x) -> decltype(x) {
+    using C = decltype(x);
+    return std::max(C(0), x) + std::min(C(0), C(alpha) * std::expm1(x / C(alpha)));
+  });
+}
+
+// y = 1 / (1 + e^-x)
+Status run_Sigmoid(KernelContext& ctx) {
+  return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) { return sigmoid(x); });
+}
+
+// y = max(0, min(1, alpha * x + beta))
+Status run_HardSigmoid(KernelContext& ctx) {
+  const float alpha = ctx.attr_float("alpha"), beta = ctx.attr_float("beta");
+  return run_unary<TypeSet::Float>(ctx, [=](auto x) -> decltype(x) {
+    using C = decltype(x);
+    return std::max(C(0), std::min(C(1), C(alpha) * x + C(beta)));
+  });
+}
+
+// y = x * max(0, min(1, x / 6 + 1/2))
+Status run_HardSwish(KernelContext& ctx) {
+  return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) {
+    using C = decltype(x);
+    return x * std::max(C(0), std::min(C(1), x / C(6) + C(0.5)));
+  });
+}
+
+// y = log(1 + e^x)
+Status run_Softplus(KernelContext& ctx) {
+  return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) { return softplus(x); });
+}
+
+// y = x / (1 + |x|)
+Status run_Softsign(KernelContext& ctx) {
+  return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) { return x / (decltype(x)(1) + std::abs(x)); });
+}
+
+// y = x * tanh(softplus(x))
+Status run_Mish(KernelContext& ctx) {
+  return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) { return x * std::tanh(softplus(x)); });
+}
+
+// approximate="none": y = x/2 * (1 + erf(x / sqrt(2)))
+// approximate="tanh": y = x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))
+Status run_Gelu(KernelContext& ctx) {
+  const std::string& approximate = ctx.attr_string("approximate");
+  if (approximate == "none") {
+    return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) {
+      using C = decltype(x);
+      return C(0.5) * x * (C(1) + std::erf(x * C(0.70710678118654752440)));
+    });
+  }
+  if (approximate == "tanh") {
+    return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) {
+      using C = decltype(x);
+      return C(0.5) * x * (C(1) + std::tanh(C(0.79788456080286535588) * (x + C(0.044715) * x * x * x)));
+    });
+  }
+  return ctx.error("approximate must be 'none' or 'tanh', got '" + approximate + "'");
+}
+
+// y = x * sigmoid(alpha * x)
+Status run_Swish(KernelContext& ctx) {
+  const float alpha = ctx.attr_float("alpha");
+  return run_unary<TypeSet::Float>(ctx, [=](auto x) -> decltype(x) { return x * sigmoid(decltype(x)(alpha) * x); });
+}
+
+// y = x > alpha ? x : 0
+Status run_ThresholdedRelu(KernelContext& ctx) {
+  const float alpha = ctx.attr_float("alpha");
+  return run_unary<TypeSet::Float>(ctx, [=](auto x) -> decltype(x) { return x > decltype(x)(alpha) ? x : decltype(x)(0); });
+}
+
+// y = x < -lambd ? x + bias : x > lambd ? x - bias : 0, any numeric type (integers compute
+// in double and convert back).
+Status run_Shrink(KernelContext& ctx) {
+  const double lambd = ctx.attr_float("lambd"), bias = ctx.attr_float("bias");
+  return run_unary<TypeSet::Numeric>(ctx, [=](auto x) -> decltype(x) {
+    using C = decltype(x);
+    const double v = static_cast<double>(x);
+    const double y = v < -lambd ? v + bias : v > lambd ? v - bias : 0.0;
+    if constexpr (std::is_floating_point_v<C>) return static_cast<C>(y);
+    else return static_cast<C>(static_cast<int64_t>(y));
+  });
+}
+
+}  // namespace
+
+#define HONE_ACTIVATION_DEF(Name, ...) \
+  HONE_DEFINE_OP(Name){.name = #Name, .min_inputs = 1, .max_inputs = 1, .attrs = {__VA_ARGS__}, .infer = infer_unary, .run = run_##Name};
+HONE_ACTIVATION_DEF(Relu)
+HONE_ACTIVATION_DEF(LeakyRelu, attr_float("alpha", 0.01f))
+HONE_ACTIVATION_DEF(Elu, attr_float("alpha", 1.0f))
+HONE_ACTIVATION_DEF(Selu, attr_float("alpha", 1.67326319217681884765625f), attr_float("gamma", 1.05070102214813232421875f))
+HONE_ACTIVATION_DEF(Celu, attr_float("alpha", 1.0f))
+HONE_ACTIVATION_DEF(Sigmoid)
+HONE_ACTIVATION_DEF(HardSigmoid, attr_float("alpha", 0.2f), attr_float("beta", 0.5f))
+HONE_ACTIVATION_DEF(HardSwish)
+HONE_ACTIVATION_DEF(Softplus)
+HONE_ACTIVATION_DEF(Softsign)
+HONE_ACTIVATION_DEF(Mish)
+HONE_ACTIVATION_DEF(Gelu, attr_string("approximate", "none"))
+HONE_ACTIVATION_DEF(Swish, attr_float("alpha", 1.0f))
+HONE_ACTIVATION_DEF(ThresholdedRelu, attr_float("alpha", 1.0f))
+HONE_ACTIVATION_DEF(Shrink, attr_float("lambd", 0.5f), attr_float("bias", 0.0f))
+#undef HONE_ACTIVATION_DEF
+
+}  // namespace hone::ops

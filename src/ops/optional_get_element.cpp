@@ -1,0 +1,37 @@
+// OptionalGetElement: the value inside an optional (an error when it is empty). Since opset
+// 18 a plain tensor or sequence input is returned as is.
+#include "ops/sequence.hpp"
+
+namespace hone::ops {
+namespace {
+
+Status infer(InferContext& ctx) {
+  const ir::Type& t = ctx.input_type(0);
+  if (t.kind == ir::TypeKind::Optional) {
+    ctx.set_output(0, element_type(t));
+    return Status::ok();
+  }
+  if (ctx.opset() < 18) return ctx.error("input 0 must be an optional before opset 18");
+  ctx.set_output(0, t);
+  return Status::ok();
+}
+
+Status run(KernelContext& ctx) {
+  Datum d = ctx.input_datum(0);
+  if (d.is_none()) return ctx.bad_input("the optional input is empty");
+  d.optional = false;
+  ctx.set_output(0, std::move(d));
+  return Status::ok();
+}
+
+}  // namespace
+
+HONE_DEFINE_OP(OptionalGetElement){
+    .name = "OptionalGetElement",
+    .min_inputs = 1,
+    .max_inputs = 1,
+    .infer = infer,
+    .run = run,
+};
+
+}  // namespace hone::ops
