@@ -46,6 +46,7 @@ Status infer(InferContext& ctx) {
   if (ka.is_known() && kb.is_known() && ka.value != kb.value) {
     return ctx.bad_input("inner dimensions differ: A " + a.to_string() + ", B " + b.to_string());
   }
+  if (ctx.has_input(2) && ctx.input_dtype(2) != ctx.input_dtype(0)) return ctx.error("C must have A's element type");
   if (ctx.has_input(2) && !c_broadcasts(ctx.input_shape(2), out.dims[0], out.dims[1])) {
     return ctx.bad_input("C of shape " + ctx.input_shape(2).to_string() + " does not broadcast to " + out.to_string());
   }
@@ -57,6 +58,7 @@ Status run(KernelContext& ctx) {
   const Tensor& a = ctx.input(0);
   const Tensor& b = ctx.input(1);
   if (a.rank() != 2 || b.rank() != 2) return ctx.bad_input("A and B must be 2-D");
+  if (b.dtype() != a.dtype()) return ctx.bad_input("A and B must have the same element type");
   const bool ta = ctx.attr_int("transA") != 0;
   const bool tb = ctx.attr_int("transB") != 0;
   const int64_t rows = a.dim(ta ? 1 : 0);
@@ -69,6 +71,7 @@ Status run(KernelContext& ctx) {
   const Tensor* c = ctx.has_input(2) ? &ctx.input(2) : nullptr;
   if (c != nullptr) {
     if (c->rank() > 2) return ctx.bad_input("C must have rank <= 2");
+    if (c->dtype() != a.dtype()) return ctx.bad_input("C must have A's element type");
     const Shape out_shape{rows, cols};
     const Shape& cs = c->shape();
     for (size_t i = 0; i < cs.size(); ++i) {

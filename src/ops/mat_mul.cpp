@@ -52,6 +52,7 @@ Status run(KernelContext& ctx) {
   Shape as = a.shape();
   Shape bs = b.shape();
   if (as.empty() || bs.empty()) return ctx.bad_input("MatMul inputs must have rank >= 1");
+  if (a.dtype() != b.dtype()) return ctx.bad_input("inputs must have the same element type");
   if (as.size() == 1) as.insert(as.begin(), 1);
   if (bs.size() == 1) bs.push_back(1);
   const int64_t rows = as[as.size() - 2];
