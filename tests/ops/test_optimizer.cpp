@@ -40,6 +40,7 @@ TEST(Adam, TwoTensorsWithBiasCorrection) {
   auto r = run_op({.op_type = "Adam",
                    .inputs = {scalar_r(0.1f), scalar_t(3), f({1}), f({2, 3}), f({-0.5f}), f({1, -1}), f({0.2f}),
                               f({0, 1}), f({0.3f}), f({1, 2})},
+                   .attrs = a,
                    .num_outputs = 6, .opset = 1, .domain = kTraining});
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
   // First tensor: x 1, g -0.5, v 0.2, h 0.3.
