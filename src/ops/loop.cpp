@@ -26,7 +26,14 @@ Status infer(InferContext& ctx) {
   for (size_t i = 0; i < n_carried; ++i) {
     // The value after the loop is the initial one (zero iterations) or a body output.
     const ir::Type& out = body->outputs()[i + 1]->type();
-    ctx.set_output(i, ctx.has_input(i + 2) ? join_types(ctx.input_type(i + 2), out) : out);
+    // (an optional initial value replaced by a plain body output takes the body's type).
+    // A body output of unknown type (untyped body inputs) takes the initial value's type.
+    const bool same_kind = ctx.has_input(i + 2) && ctx.input_type(i + 2).kind == out.kind;
+    if (lacks_dtype(out) && ctx.has_input(i + 2)) {
+      ctx.set_output(i, ctx.input_type(i + 2));
+    } else {
+      ctx.set_output(i, same_kind ? join_types(ctx.input_type(i + 2), out) : out);
+    }
   }
   for (size_t k = n_carried; k < ctx.num_outputs(); ++k) {
     const ir::Type& elem = body->outputs()[k + 1]->type();
@@ -35,7 +42,17 @@ Status infer(InferContext& ctx) {
       shape = elem.shape;
       shape.dims.insert(shape.dims.begin(), ir::Dim());
     }
-    ctx.set_output(k, elem.is_tensor() ? elem.dtype : DataType::Undefined, shape);
+    DataType dt = elem.is_tensor() ? elem.dtype : DataType::Undefined;
+    if (lacks_dtype(elem)) {
+      // The scan value passes a body input through: iteration_num, cond or a carried value.
+      const int src = traced_body_input(*body, body->outputs()[k + 1]);
+      if (src == 0) dt = DataType::Int64;
+      if (src == 1) dt = DataType::Bool;
+      if (src >= 2 && ctx.has_input(static_cast<size_t>(src)) && ctx.input_type(static_cast<size_t>(src)).is_tensor()) {
+        dt = ctx.input_dtype(static_cast<size_t>(src));
+      }
+    }
+    ctx.set_output(k, dt, shape);
   }
   return Status::ok();
 }
@@ -64,7 +81,10 @@ Status run(KernelContext& ctx) {
     std::vector<Datum> in;
     in.push_back(Datum::of(scalar_int64(iter)));
     in.push_back(Datum::of(scalar_bool(cond)));
-    for (Datum& d : carried) in.push_back(std::move(d));
+    for (size_t i = 0; i < n_carried; ++i) {
+      if (body->inputs()[i + 2]->type().kind == ir::TypeKind::Optional) carried[i].optional = true;
+      in.push_back(std::move(carried[i]));
+    }
     HONE_ASSIGN_OR_RETURN(std::vector<Datum> out, ctx.subgraphs()->run(*body, std::move(in)));
     if (out.size() != 1 + n_carried + n_scan) return ctx.error("the body produced a wrong number of outputs");
     if (!out[0].is_tensor() || out[0].tensor.numel() != 1) return ctx.bad_input("the body's cond output must be a scalar");

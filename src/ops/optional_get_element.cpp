@@ -1,5 +1,5 @@
-// OptionalGetElement: the value inside an optional (an error when it is empty). Since opset
-// 18 a plain tensor or sequence input is returned as is.
+// OptionalGetElement: the value inside an optional (an error when it is empty). A plain
+// tensor or sequence input (allowed since opset 18) is returned as is.
 #include "ops/sequence.hpp"
 
 namespace hone::ops {
@@ -11,7 +11,8 @@ Status infer(InferContext& ctx) {
     ctx.set_output(0, element_type(t));
     return Status::ok();
   }
-  if (ctx.opset() < 18) return ctx.error("input 0 must be an optional before opset 18");
+  // Opset 18 allows plain tensors and sequences; earlier opsets get them too when a value of
+  // optional type reaches the node without its wrapper (e.g. a Loop-carried value).
   ctx.set_output(0, t);
   return Status::ok();
 }

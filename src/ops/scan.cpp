@@ -84,7 +84,15 @@ Status infer(InferContext& ctx) {
         shape.dims.insert(shape.dims.begin() + *ax, seq_len);
       }
     }
-    ctx.set_output(s.n_state + k, elem.is_tensor() ? elem.dtype : DataType::Undefined, shape);
+    DataType dt = elem.is_tensor() ? elem.dtype : DataType::Undefined;
+    if (lacks_dtype(elem)) {
+      // The scan value passes a body input through (untyped body inputs).
+      const int src = traced_body_input(*body, body->outputs()[s.n_state + k]);
+      if (src >= 0 && ctx.has_input(first + static_cast<size_t>(src)) && ctx.input_type(first + static_cast<size_t>(src)).is_tensor()) {
+        dt = ctx.input_dtype(first + static_cast<size_t>(src));
+      }
+    }
+    ctx.set_output(s.n_state + k, dt, shape);
   }
   return Status::ok();
 }
@@ -233,7 +241,7 @@ Status run(KernelContext& ctx) {
 
 HONE_DEFINE_OP(Scan){
     .name = "Scan",
-    .min_inputs = 1,
+    .min_inputs = 0,  // opset 8 may omit input 0 (sequence_lens); scan_spec checks the count
     .max_inputs = kVariadic,
     .min_outputs = 1,
     .max_outputs = kVariadic,

@@ -39,6 +39,25 @@ inline ir::Type join_types(const ir::Type& a, const ir::Type& b) {
   return t;
 }
 
+/// The index of the body input that body output `v` is (directly or through Identity nodes),
+/// else -1. Lets Loop/Scan type outputs of bodies whose inputs carry no declared type.
+inline int traced_body_input(const ir::Graph& body, const ir::Value* v) {
+  for (int hops = 0; v && hops < 64; ++hops) {
+    for (size_t i = 0; i < body.inputs().size(); ++i) {
+      if (body.inputs()[i] == v) return static_cast<int>(i);
+    }
+    const ir::Node* p = v->producer();
+    if (!p || p->graph() != &body || p->op_type() != "Identity") return -1;
+    v = p->input(0);
+  }
+  return -1;
+}
+
+/// True when a static type says nothing about the element type.
+inline bool lacks_dtype(const ir::Type& t) {
+  return t.kind == ir::TypeKind::Unknown || (t.is_tensor() && t.dtype == DataType::Undefined);
+}
+
 /// Copies `count` elements src[src_offset..] -> dst[dst_offset..] (same dtype; strings by value).
 inline void copy_elements(const Tensor& src, int64_t src_offset, Tensor& dst, int64_t dst_offset, int64_t count) {
   if (count <= 0) return;
