@@ -48,7 +48,12 @@ struct TestCase {
 // Tests whose tolerance is looser than the suite default, each with its reason; listed in
 // docs/conformance.md.
 const std::map<std::string, runtime::Tolerance>& tolerance_overrides() {
-  static const std::map<std::string, runtime::Tolerance> m = {};
+  // The expected outputs of the inverse DFT tests hold float32 FFT rounding noise (~2e-7)
+  // where the exact result is 0; Hone computes the DFT in double and gets ~1e-15.
+  static const std::map<std::string, runtime::Tolerance> m = {
+      {"node/test_dft_inverse", {1e-3, 1e-6}},
+      {"node/test_dft_inverse_opset19", {1e-3, 1e-6}},
+  };
   return m;
 }
 
