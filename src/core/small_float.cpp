@@ -74,7 +74,8 @@ uint32_t minifloat_encode(float v, const MiniFloatFormat& f, bool saturate) {
   const bool fnuz = f.special == MiniFloatFormat::Special::Fnuz;
   const bool no_special = f.special == MiniFloatFormat::Special::None;
   if (no_special) saturate = true;
-  if (std::isnan(v)) return no_special ? ((lim.max_exp << f.man_bits) | lim.max_man) : lim.nan_bits;
+  // float4e2m1 has no NaN: ONNX maps NaN to the negative-zero pattern.
+  if (std::isnan(v)) return no_special ? (1u << sign_shift) : lim.nan_bits;
   const uint32_t sign = std::signbit(v) ? (1u << sign_shift) : 0u;
   const uint32_t max_bits = (lim.max_exp << f.man_bits) | lim.max_man;
   const uint32_t overflow = saturate ? max_bits : (lim.inf_bits ? lim.inf_bits : lim.nan_bits);

@@ -34,7 +34,8 @@ inline constexpr MiniFloatFormat kFloat4E2M1Format{2, 1, 1, MiniFloatFormat::Spe
 float minifloat_decode(uint32_t bits, const MiniFloatFormat& format);
 /// Value -> bits, round to nearest even. Out-of-range values (and infinities for formats
 /// without inf) become the largest finite value when `saturate`, otherwise inf where the format
-/// has it and NaN where it does not (float4e2m1, which has neither, always saturates).
+/// has it and NaN where it does not (float4e2m1, which has neither, always saturates and
+/// maps NaN to -0, as ONNX does).
 uint32_t minifloat_encode(float value, const MiniFloatFormat& format, bool saturate);
 
 /// float8e8m0: 8 exponent bits only, value 2^(bits-127), 0xFF is NaN, no sign, no zero.

@@ -22,7 +22,6 @@ T to_narrow_float(float x, const CastOptions& o) {
   if constexpr (std::is_same_v<T, Float16>) return Float16(x, /*saturate=*/false);
   else if constexpr (std::is_same_v<T, BFloat16>) return BFloat16(x);
   else if constexpr (std::is_same_v<T, Float8E8M0>) return Float8E8M0(x, o.saturate, o.e8m0_rounding);
-  else if constexpr (std::is_same_v<T, Float4E2M1>) return x != x ? Float4E2M1::from_bits(0x8) : Float4E2M1(x);
   else return T(x, o.saturate);
 }
 

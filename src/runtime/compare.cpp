@@ -79,25 +79,51 @@ Status compare_tensor(const Tensor& actual, const Tensor& expected, const Tolera
                           index_string(first, actual.shape()) + ": " + first_a + " vs expected " + first_e);
 }
 
-Status compare_datum(const Datum& actual, const Datum& expected, const Tolerance& tol) {
+namespace {
+
+// Shared walk of compare_datum / compare_datum_types: kinds and sequence lengths, then
+// `compare` per tensor.
+template <class F>
+Status compare_structure(const Datum& actual, const Datum& expected, F&& compare) {
   if (actual.kind != expected.kind) {
     auto kind = [](const Datum& d) {
       return d.is_none() ? "an empty optional" : d.is_sequence() ? "a sequence" : "a tensor";
     };
     return invalid_argument(std::string("got ") + kind(actual) + ", expected " + kind(expected));
   }
-  if (actual.is_tensor()) return compare_tensor(actual.tensor, expected.tensor, tol);
+  if (actual.is_tensor()) return compare(actual.tensor, expected.tensor);
   if (actual.is_sequence()) {
     if (actual.sequence.size() != expected.sequence.size()) {
       return invalid_argument("sequence of " + std::to_string(actual.sequence.size()) + " tensors, expected " +
                               std::to_string(expected.sequence.size()));
     }
     for (size_t i = 0; i < actual.sequence.size(); ++i) {
-      Status s = compare_tensor(actual.sequence[i], expected.sequence[i], tol);
+      Status s = compare(actual.sequence[i], expected.sequence[i]);
       if (!s.is_ok()) return invalid_argument("sequence element " + std::to_string(i) + ": " + s.message());
     }
   }
   return Status::ok();
 }
+
+}  // namespace
+
+Status compare_datum_types(const Datum& actual, const Datum& expected) {
+  return compare_structure(actual, expected, [](const Tensor& a, const Tensor& e) -> Status {
+    if (a.dtype() != e.dtype()) {
+      return invalid_argument("element type " + std::string(dtype_name(a.dtype())) + ", expected " +
+                              std::string(dtype_name(e.dtype())));
+    }
+    if (a.shape() != e.shape()) {
+      return invalid_argument("shape " + shape_to_string(a.shape()) + ", expected " + shape_to_string(e.shape()));
+    }
+    return Status::ok();
+  });
+}
+
+Status compare_datum(const Datum& actual, const Datum& expected, const Tolerance& tol) {
+  return compare_structure(actual, expected,
+                           [&tol](const Tensor& a, const Tensor& e) { return compare_tensor(a, e, tol); });
+}
+
 
 }  // namespace hone::runtime

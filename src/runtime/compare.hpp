@@ -18,5 +18,7 @@ struct Tolerance {
 /// how many elements differ, e.g. "12 of 1000 values differ; first at [0,3]: 0.51 vs 0.6".
 Status compare_datum(const Datum& actual, const Datum& expected, const Tolerance& tol);
 Status compare_tensor(const Tensor& actual, const Tensor& expected, const Tolerance& tol);
+/// Like compare_datum, but only kinds, element types, shapes and sequence lengths.
+Status compare_datum_types(const Datum& actual, const Datum& expected);
 
 }  // namespace hone::runtime

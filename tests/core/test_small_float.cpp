@@ -51,6 +51,7 @@ TEST(SmallFloat, Float4E2M1) {
   EXPECT_EQ(Float4E2M1(-0.5f).bits, 0x9);
   EXPECT_EQ(Float4E2M1(0.75f).bits, 0x2);  // tie 0.5|1.0 -> even mantissa (1.0)
   EXPECT_EQ(static_cast<float>(Float4E2M1::from_bits(0x5)), 3.0f);
+  EXPECT_EQ(Float4E2M1(NAN).bits, 0x8);  // no NaN in the format: ONNX uses -0
 }
 
 TEST(SmallFloat, BFloat16RoundsToNearestEven) {

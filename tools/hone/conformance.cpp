@@ -57,6 +57,19 @@ const std::map<std::string, runtime::Tolerance>& tolerance_overrides() {
   return m;
 }
 
+// Tests whose expected values are one random draw that no other implementation can reproduce
+// (the ONNX test generator drew them with numpy): their outputs are checked for
+// kind, element type and shape only, and the test counts as skipped with this reason.
+const std::map<std::string, std::string>& random_output_tests() {
+  static const std::string kReason = "random output: the expected values are one draw of numpy's generator, which ONNX does not require implementations to reproduce; type and shape checked";
+  static const std::map<std::string, std::string> m = {
+      {"node/test_bernoulli", kReason},          {"node/test_bernoulli_double", kReason},
+      {"node/test_bernoulli_double_expanded", kReason}, {"node/test_bernoulli_expanded", kReason},
+      {"node/test_bernoulli_seed", kReason},     {"node/test_bernoulli_seed_expanded", kReason},
+  };
+  return m;
+}
+
 std::vector<TestCase> discover(const fs::path& root) {
   std::vector<TestCase> cases;
   std::error_code ec;
@@ -86,7 +99,7 @@ std::vector<TestCase> discover(const fs::path& root) {
   return cases;
 }
 
-Status run_datasets(const TestCase& tc, const ir::Graph& g, const runtime::Tolerance& tol) {
+Status run_datasets(const TestCase& tc, const ir::Graph& g, const runtime::Tolerance& tol, bool values_checked) {
   const auto inputs = g.runtime_inputs();
   std::vector<fs::path> sets;
   std::error_code ec;
@@ -115,7 +128,8 @@ Status run_datasets(const TestCase& tc, const ir::Graph& g, const runtime::Toler
       const fs::path f = set / ("output_" + std::to_string(k) + ".pb");
       if (!fs::exists(f, ec)) continue;
       HONE_ASSIGN_OR_RETURN(Datum expected, onnx_import::read_datum_file(f, g.outputs()[k]->type()));
-      Status s = runtime::compare_datum(outs[k], expected, tol);
+      Status s = values_checked ? runtime::compare_datum(outs[k], expected, tol)
+                                : runtime::compare_datum_types(outs[k], expected);
       if (!s.is_ok()) {
         return invalid_argument(set.filename().string() + " output " + std::to_string(k) + " '" +
                                 g.outputs()[k]->name() + "': " + s.message());
@@ -146,8 +160,11 @@ std::string run_case(const TestCase& tc) {
   if (auto it = tolerance_overrides().find(tc.name); it != tolerance_overrides().end()) tol = it->second;
   auto g = onnx_import::import_file(tc.model);
   if (!g.is_ok()) return "F" + g.status().to_string();
-  Status s = tc.light ? run_light(tc, **g, tol) : run_datasets(tc, **g, tol);
-  return s.is_ok() ? "P" : "F" + s.to_string();
+  const auto random = random_output_tests().find(tc.name);
+  const bool values_checked = random == random_output_tests().end();
+  Status s = tc.light ? run_light(tc, **g, tol) : run_datasets(tc, **g, tol, values_checked);
+  if (!s.is_ok()) return "F" + s.to_string();
+  return values_checked ? "P" : "S" + random->second;
 }
 
 struct Running {
@@ -231,8 +248,8 @@ int conformance_verb(const ConformanceOptions& opt) {
                                     : "Fexited without a result";
       }
       results[r.index] = r.out;
-      if (r.out[0] == 'F') {
-        std::printf("FAIL %s: %s\n", cases[r.index].name.c_str(), r.out.c_str() + 1);
+      if (r.out[0] == 'F' || r.out[0] == 'S') {
+        std::printf("%s %s: %s\n", r.out[0] == 'F' ? "FAIL" : "SKIP", cases[r.index].name.c_str(), r.out.c_str() + 1);
         std::fflush(stdout);
       }
       ++done;
