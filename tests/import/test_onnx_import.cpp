@@ -96,6 +96,35 @@ TEST(OnnxImport, ReportsWrongArity) {
   EXPECT_NE(e.find("node 'twice' (Identity): has 2 inputs, expected 1"), std::string::npos) << e;
 }
 
+TEST(OnnxImport, ReportsAttributeOfWrongType) {
+  ModelBuilder b;
+  b.input("x", DataType::Float, {2, 3});
+  b.node("Softmax", {"x"}, {"y"}, "sm", {{"axis", ir::Attribute::of_float(1.0f)}});
+  b.output("y");
+  const std::string e = error_of(b.serialize());
+  EXPECT_NE(e.find("node 'sm' (Softmax): attribute 'axis' has type FLOAT, expected INT"), std::string::npos) << e;
+}
+
+TEST(OnnxImport, ReportsMissingRequiredAttribute) {
+  ModelBuilder b;
+  b.input("x", DataType::Float, {2, 3});
+  b.node("Cast", {"x"}, {"y"}, "c");
+  b.output("y");
+  const std::string e = error_of(b.serialize());
+  EXPECT_NE(e.find("node 'c' (Cast): required attribute 'to' is missing"), std::string::npos) << e;
+}
+
+TEST(OnnxImport, ReportsShapeErrorsAtImport) {
+  ModelBuilder b;
+  b.input("a", DataType::Float, {2, 3});
+  b.input("b", DataType::Float, {4});
+  b.node("Add", {"a", "b"}, {"y"}, "add");
+  b.output("y");
+  const std::string e = error_of(b.serialize());
+  EXPECT_NE(e.find("node 'add' (Add)"), std::string::npos) << e;
+  EXPECT_NE(e.find("cannot be broadcast"), std::string::npos) << e;
+}
+
 TEST(OnnxImport, ReportsValueProducedTwice) {
   ModelBuilder b;
   b.input("x", DataType::Float, {2});

@@ -39,6 +39,7 @@ int run_verb(const RunOptions& opt) {
   if (!shapes.is_ok()) return fail(shapes.status().message());
 
   std::vector<Datum> feeds;
+  std::string generated_dims_note;
   if (!opt.inputs.empty()) {
     if (opt.inputs.size() != graph_inputs.size()) {
       return fail(std::to_string(opt.inputs.size()) + " --input file(s) given, the model has " +
@@ -60,13 +61,18 @@ int run_verb(const RunOptions& opt) {
       feeds.push_back(Datum::of(std::move(t).value()));
     }
     for (const std::string& n : notes) std::printf("note: %s\n", n.c_str());
+    if (!notes.empty()) generated_dims_note = "unknown input dimensions were set to 1";
   }
 
   runtime::ReferenceExecutor exec(g);
   const auto start = std::chrono::steady_clock::now();
   auto outputs = exec.run(std::move(feeds));
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  if (!outputs.is_ok()) return fail(outputs.status().to_string());
+  if (!outputs.is_ok()) {
+    std::string hint;
+    if (!generated_dims_note.empty()) hint = " (" + generated_dims_note + "; give real shapes with --shapes)";
+    return fail(outputs.status().to_string() + hint);
+  }
 
   if (!opt.output_dir.empty()) {
     std::error_code ec;
