@@ -90,7 +90,7 @@ Status run_Pow(KernelContext& ctx) {
     for (int64_t i = 0; i < b.numel(); ++i) d.data<double>()[i] = b.get_double(i);
     b = std::move(d);
   }
-  return ew::dispatch<TypeSet::Numeric>(a.dtype(), "Pow", [&](auto tag) {
+  return dispatch_dtype<TypeSet::Numeric>(a.dtype(), "Pow", [&](auto tag) {
     using T = typename decltype(tag)::type;
     ew::map_binary<T, double, T>(a, b, *y, [](auto x, double e) -> decltype(x) {
       using C = decltype(x);

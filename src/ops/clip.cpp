@@ -35,7 +35,7 @@ Status run(KernelContext& ctx) {
     return ctx.unsupported("Clip before opset 11 does not support element type " + std::string(dtype_name(x.dtype())));
   }
   HONE_ASSIGN_OR_RETURN(Tensor * y, ew::output(ctx, 0, x.dtype(), x.shape()));
-  return ew::dispatch<TypeSet::Numeric>(x.dtype(), "Clip", [&](auto tag) {
+  return dispatch_dtype<TypeSet::Numeric>(x.dtype(), "Clip", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = ComputeType<T>;
     C lo = std::numeric_limits<C>::lowest(), hi = std::numeric_limits<C>::max();

@@ -6,11 +6,6 @@
 namespace hone::ops {
 namespace {
 
-Status infer(InferContext& ctx) {
-  ctx.set_output(0, ctx.input_type(0));
-  return Status::ok();
-}
-
 template <bool kProduct>
 Status run(KernelContext& ctx) {
   const Tensor& x = ctx.input(0);
@@ -57,7 +52,7 @@ HONE_DEFINE_OP(CumSum){
     .min_inputs = 2,
     .max_inputs = 2,
     .attrs = {attr_int("exclusive", 0), attr_int("reverse", 0)},
-    .infer = infer,
+    .infer = infer_same_as_input,
     .run = run<false>,
 };
 
@@ -66,7 +61,7 @@ HONE_DEFINE_OP(CumProd){
     .min_inputs = 2,
     .max_inputs = 2,
     .attrs = {attr_int("exclusive", 0), attr_int("reverse", 0)},
-    .infer = infer,
+    .infer = infer_same_as_input,
     .run = run<true>,
 };
 

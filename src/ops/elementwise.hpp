@@ -62,30 +62,6 @@ C wrap_mul(C a, C b) {
   else return a * b;
 }
 
-/// dispatch_dtype<set> that honours TypeSet::Int. NOTE: core's dispatch_dtype tries the
-/// float types for every set, so dispatch_dtype<TypeSet::Int> would instantiate (and accept)
-/// float (its detail::dispatch_int also instantiates f with float for its return type);
-/// until that is fixed, integer-only ops come through here.
-template <TypeSet set, class F>
-Status dispatch(DataType t, const char* what, F&& f) {
-  if constexpr (set == TypeSet::Int) {
-    switch (t) {
-      case DataType::Int8: return f(TypeTag<int8_t>{});
-      case DataType::Int16: return f(TypeTag<int16_t>{});
-      case DataType::Int32: return f(TypeTag<int32_t>{});
-      case DataType::Int64: return f(TypeTag<int64_t>{});
-      case DataType::UInt8: return f(TypeTag<uint8_t>{});
-      case DataType::UInt16: return f(TypeTag<uint16_t>{});
-      case DataType::UInt32: return f(TypeTag<uint32_t>{});
-      case DataType::UInt64: return f(TypeTag<uint64_t>{});
-      default: break;
-    }
-    return unsupported(std::string(what) + " does not support element type " + std::string(dtype_name(t)));
-  } else {
-    return dispatch_dtype<set>(t, what, std::forward<F>(f));
-  }
-}
-
 // ---- broadcast iteration ----
 
 /// Walks an output shape row by row, where a row is the innermost run of dimensions that
@@ -199,7 +175,7 @@ template <TypeSet set, class F>
 Status run_unary(KernelContext& ctx, F&& f) {
   const Tensor& x = ctx.input(0);
   HONE_ASSIGN_OR_RETURN(Tensor * y, output(ctx, 0, x.dtype(), x.shape()));
-  return dispatch<set>(x.dtype(), op_name(ctx), [&](auto tag) {
+  return dispatch_dtype<set>(x.dtype(), op_name(ctx), [&](auto tag) {
     using T = typename decltype(tag)::type;
     map_unary<T, T>(x, *y, f);
     return Status::ok();
@@ -211,7 +187,7 @@ template <TypeSet set, class F>
 Status run_unary_bool(KernelContext& ctx, F&& f) {
   const Tensor& x = ctx.input(0);
   HONE_ASSIGN_OR_RETURN(Tensor * y, output(ctx, 0, DataType::Bool, x.shape()));
-  return dispatch<set>(x.dtype(), op_name(ctx), [&](auto tag) {
+  return dispatch_dtype<set>(x.dtype(), op_name(ctx), [&](auto tag) {
     using T = typename decltype(tag)::type;
     map_unary<T, bool>(x, *y, f);
     return Status::ok();
@@ -233,7 +209,7 @@ Result<BinaryArgs> prepare_binary(KernelContext& ctx, DataType out_dtype, bool s
 template <TypeSet set, bool to_bool = false, class F>
 Status run_binary(KernelContext& ctx, F&& f) {
   HONE_ASSIGN_OR_RETURN(BinaryArgs args, prepare_binary(ctx, to_bool ? DataType::Bool : DataType::Undefined, true));
-  return dispatch<set>(args.a->dtype(), op_name(ctx), [&](auto tag) {
+  return dispatch_dtype<set>(args.a->dtype(), op_name(ctx), [&](auto tag) {
     using T = typename decltype(tag)::type;
     using Out = std::conditional_t<to_bool, bool, T>;
     map_binary<T, T, Out>(*args.a, args.b, *args.y, f);
@@ -269,7 +245,7 @@ Status run_variadic(KernelContext& ctx, F&& f) {
   }
   const DataType dtype = ctx.input(0).dtype();
   HONE_ASSIGN_OR_RETURN(Tensor * y, output(ctx, 0, dtype, shape));
-  return dispatch<set>(dtype, op_name(ctx), [&](auto tag) {
+  return dispatch_dtype<set>(dtype, op_name(ctx), [&](auto tag) {
     using T = typename decltype(tag)::type;
     // y = broadcast(x0), then y = f(y, xi) in place.
     map_binary<T, T, T>(ctx.input(0), ctx.input(0), *y, [](auto x, auto) { return x; });

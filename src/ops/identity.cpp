@@ -4,11 +4,6 @@
 namespace hone::ops {
 namespace {
 
-Status infer(InferContext& ctx) {
-  ctx.set_output(0, ctx.input_type(0));
-  return Status::ok();
-}
-
 Status run(KernelContext& ctx) {
   ctx.set_output(0, ctx.input_datum(0));
   return Status::ok();
@@ -20,7 +15,7 @@ HONE_DEFINE_OP(Identity){
     .name = "Identity",
     .min_inputs = 1,
     .max_inputs = 1,
-    .infer = infer,
+    .infer = infer_same_as_input,
     .run = run,
 };
 

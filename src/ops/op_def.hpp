@@ -159,6 +159,9 @@ class KernelContext : public AttrReader {
 
 // ---- shape helpers shared by operator definitions ----
 
+/// The infer rule of operators whose only output has the type of input 0.
+Status infer_same_as_input(InferContext& ctx);
+
 /// Numpy-style broadcast of two shapes (symbolic dims broadcast when equal or one is 1).
 Result<ir::TensorShape> broadcast_shapes(const ir::TensorShape& a, const ir::TensorShape& b);
 Result<Shape> broadcast_shapes(const Shape& a, const Shape& b);

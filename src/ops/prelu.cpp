@@ -29,7 +29,7 @@ Status run(KernelContext& ctx) {
   auto shape = broadcast_shapes(x.shape(), slope.shape());
   if (!shape.is_ok()) return ctx.bad_input(shape.status().message());
   HONE_ASSIGN_OR_RETURN(Tensor * y, ew::output(ctx, 0, x.dtype(), *shape));
-  return ew::dispatch<TypeSet::Numeric>(x.dtype(), "PRelu", [&](auto tag) {
+  return dispatch_dtype<TypeSet::Numeric>(x.dtype(), "PRelu", [&](auto tag) {
     using T = typename decltype(tag)::type;
     ew::map_binary<T, T, T>(x, slope, *y, [](auto v, auto a) -> decltype(v) {
       if constexpr (std::is_unsigned_v<decltype(v)>) {

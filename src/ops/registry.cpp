@@ -189,6 +189,11 @@ Result<Tensor*> KernelContext::allocate_output(size_t i, DataType dtype, Shape s
 
 // ---- shape helpers ----
 
+Status infer_same_as_input(InferContext& ctx) {
+  ctx.set_output(0, ctx.input_type(0));
+  return Status::ok();
+}
+
 Result<ir::TensorShape> broadcast_shapes(const ir::TensorShape& a, const ir::TensorShape& b) {
   if (!a.has_rank || !b.has_rank) return ir::TensorShape::unknown();
   const size_t rank = std::max(a.rank(), b.rank());

@@ -6,11 +6,6 @@
 namespace hone::ops {
 namespace {
 
-Status infer(InferContext& ctx) {
-  ctx.set_output(0, ctx.input_type(0));
-  return Status::ok();
-}
-
 Status run(KernelContext& ctx) {
   const Tensor& x = ctx.input(0);
   const int64_t batch_axis = ctx.attr_int("batch_axis"), time_axis = ctx.attr_int("time_axis");
@@ -43,7 +38,7 @@ HONE_DEFINE_OP(ReverseSequence){
     .min_inputs = 2,
     .max_inputs = 2,
     .attrs = {attr_int("batch_axis", 1), attr_int("time_axis", 0)},
-    .infer = infer,
+    .infer = infer_same_as_input,
     .run = run,
 };
 

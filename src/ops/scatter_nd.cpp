@@ -7,11 +7,6 @@
 namespace hone::ops {
 namespace {
 
-Status infer(InferContext& ctx) {
-  ctx.set_output(0, ctx.input_type(0));
-  return Status::ok();
-}
-
 Status run(KernelContext& ctx) {
   const Tensor& x = ctx.input(0);
   const Tensor& indices = ctx.input(1);
@@ -50,7 +45,7 @@ HONE_DEFINE_OP(ScatterND){
     .min_inputs = 3,
     .max_inputs = 3,
     .attrs = {attr_string("reduction", "none")},
-    .infer = infer,
+    .infer = infer_same_as_input,
     .run = run,
 };
 

@@ -8,11 +8,6 @@
 namespace hone::ops {
 namespace {
 
-Status infer(InferContext& ctx) {
-  ctx.set_output(0, ctx.input_type(0));
-  return Status::ok();
-}
-
 Status run(KernelContext& ctx) {
   const Tensor& cache = ctx.input(0);
   const Tensor& update = ctx.input(1);
@@ -61,7 +56,7 @@ HONE_DEFINE_OP(TensorScatter){
     .min_inputs = 2,
     .max_inputs = 3,
     .attrs = {attr_int("axis", -2), attr_string("mode", "linear")},
-    .infer = infer,
+    .infer = infer_same_as_input,
     .run = run,
 };
 

@@ -37,7 +37,7 @@ Status run_Mean(KernelContext& ctx) {
   size_t count = 0;
   for (size_t i = 0; i < ctx.num_inputs(); ++i) count += ctx.has_input(i) ? 1 : 0;
   Tensor& y = ctx.output(0);
-  return ew::dispatch<TypeSet::Float>(y.dtype(), "Mean", [&](auto tag) {
+  return dispatch_dtype<TypeSet::Float>(y.dtype(), "Mean", [&](auto tag) {
     using T = typename decltype(tag)::type;
     ew::map_unary<T, T>(y, y, [=](auto s) { return s / static_cast<decltype(s)>(count); });
     return Status::ok();
