@@ -59,6 +59,18 @@ Result<std::vector<Datum>> run_op(const OpCall& call) {
   return exec.run(std::move(feeds));
 }
 
+ir::Attributes attrs(std::initializer_list<std::pair<std::string, ir::Attribute>> list) {
+  ir::Attributes a;
+  for (const auto& [n, v] : list) a.set(n, v);
+  return a;
+}
+
+Datum iota(Shape shape) {
+  Tensor t = Tensor::zeros(DataType::Float, std::move(shape));
+  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = static_cast<float>(i);
+  return Datum::of(t);
+}
+
 Tensor random_float(Shape shape, uint64_t seed, float lo, float hi) {
   Tensor t = Tensor::zeros(DataType::Float, std::move(shape));
   std::mt19937_64 rng(seed);

@@ -37,6 +37,16 @@ Tensor make_tensor(DataType dtype, Shape shape, std::vector<T> values) {
 inline Tensor make_float(Shape shape, std::vector<float> v) { return make_tensor(DataType::Float, std::move(shape), std::move(v)); }
 inline Tensor make_int64(Shape shape, std::vector<int64_t> v) { return make_tensor(DataType::Int64, std::move(shape), std::move(v)); }
 
+/// Attributes from {name, value} pairs.
+ir::Attributes attrs(std::initializer_list<std::pair<std::string, ir::Attribute>> list);
+/// A float tensor holding 0, 1, 2, ... in row-major order.
+Datum iota(Shape shape);
+inline Datum ints(Shape s, std::vector<int64_t> v) { return Datum::of(make_int64(std::move(s), std::move(v))); }
+inline Datum floats(Shape s, std::vector<float> v) { return Datum::of(make_float(std::move(s), std::move(v))); }
+
+/// Asserts a Result or Status is OK, printing its message otherwise.
+#define HONE_ASSERT_OK(r) ASSERT_TRUE((r).is_ok()) << (r).status().to_string()
+
 /// Uniform random floats in [lo, hi) from a seeded generator (print the seed on failure).
 Tensor random_float(Shape shape, uint64_t seed, float lo = -1.0f, float hi = 1.0f);
 

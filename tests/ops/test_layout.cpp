@@ -8,28 +8,17 @@
 namespace hone::testing {
 namespace {
 
-ir::Attributes attrs(std::initializer_list<std::pair<std::string, ir::Attribute>> list) {
-  ir::Attributes a;
-  for (const auto& [n, v] : list) a.set(n, v);
-  return a;
-}
-Datum iota(Shape shape) {
-  Tensor t = Tensor::zeros(DataType::Float, shape);
-  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = static_cast<float>(i);
-  return Datum::of(t);
-}
 Datum ints(std::vector<int64_t> v) { return Datum::of(make_int64({static_cast<int64_t>(v.size())}, v)); }
-#define ASSERT_OK(r) ASSERT_TRUE((r).is_ok()) << (r).status().to_string()
 
 TEST(Constant, ValueFloatsAndStrings) {
   auto r = run_op({.op_type = "Constant", .attrs = attrs({{"value_floats", ir::Attribute::of_floats({1.5f, -2})}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({2}, {1.5f, -2}), 0, 0));
   r = run_op({.op_type = "Constant", .attrs = attrs({{"value_string", ir::Attribute::of_string("hi")}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_EQ(r->at(0).tensor.strings()[0], "hi");
   r = run_op({.op_type = "Constant", .attrs = attrs({{"value_int", ir::Attribute::of_int(7)}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_EQ(r->at(0).tensor.rank(), 0);
   EXPECT_EQ(r->at(0).tensor.data<int64_t>()[0], 7);
 }
@@ -44,24 +33,24 @@ TEST(Constant, TwoValuesIsAnError) {
 TEST(Shape, StartEnd) {
   auto r = run_op({.op_type = "Shape", .inputs = {iota({2, 3, 5, 7})},
                    .attrs = attrs({{"start", ir::Attribute::of_int(-3)}, {"end", ir::Attribute::of_int(100)}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_int64({3}, {3, 5, 7}), 0, 0));
   r = run_op({.op_type = "Size", .inputs = {iota({2, 3, 5})}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_EQ(r->at(0).tensor.data<int64_t>()[0], 30);
 }
 
 TEST(Reshape, ZeroAndMinusOne) {
   auto r = run_op({.op_type = "Reshape", .inputs = {iota({2, 3, 4}), ints({0, -1})}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_EQ(r->at(0).tensor.shape(), (Shape{2, 12}));
   EXPECT_EQ(r->at(0).tensor.data<float>()[13], 13.0f);
   // allowzero: 0 is a real zero dim.
   r = run_op({.op_type = "Reshape", .inputs = {iota({0, 3}), ints({3, 0})}, .attrs = attrs({{"allowzero", ir::Attribute::of_int(1)}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_EQ(r->at(0).tensor.shape(), (Shape{3, 0}));
   r = run_op({.op_type = "Reshape", .inputs = {iota({2, 3})}, .attrs = attrs({{"shape", ir::Attribute::of_ints({3, 2})}}), .opset = 1});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_EQ(r->at(0).tensor.shape(), (Shape{3, 2}));
 }
 
@@ -73,22 +62,22 @@ TEST(Reshape, BadCountIsAnError) {
 
 TEST(Flatten, NegativeAxis) {
   auto r = run_op({.op_type = "Flatten", .inputs = {iota({2, 3, 5})}, .attrs = attrs({{"axis", ir::Attribute::of_int(-1)}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_EQ(r->at(0).tensor.shape(), (Shape{6, 5}));
   r = run_op({.op_type = "Flatten", .inputs = {iota({2, 3, 5})}, .attrs = attrs({{"axis", ir::Attribute::of_int(0)}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_EQ(r->at(0).tensor.shape(), (Shape{1, 30}));
 }
 
 TEST(Squeeze, AttrInputAndAll) {
   auto r = run_op({.op_type = "Squeeze", .inputs = {iota({1, 3, 1, 5})}, .attrs = attrs({{"axes", ir::Attribute::of_ints({-2})}}), .opset = 11});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_EQ(r->at(0).tensor.shape(), (Shape{1, 3, 5}));
   r = run_op({.op_type = "Squeeze", .inputs = {iota({1, 3, 1, 5}), ints({0})}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_EQ(r->at(0).tensor.shape(), (Shape{3, 1, 5}));
   r = run_op({.op_type = "Squeeze", .inputs = {iota({1, 3, 1, 5})}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_EQ(r->at(0).tensor.shape(), (Shape{3, 5}));
   r = run_op({.op_type = "Squeeze", .inputs = {iota({1, 3}), ints({1})}});
   ASSERT_FALSE(r.is_ok());
@@ -97,10 +86,10 @@ TEST(Squeeze, AttrInputAndAll) {
 
 TEST(Unsqueeze, AxesIndexOutput) {
   auto r = run_op({.op_type = "Unsqueeze", .inputs = {iota({3, 5}), ints({-1, 0})}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_EQ(r->at(0).tensor.shape(), (Shape{1, 3, 5, 1}));
   r = run_op({.op_type = "Unsqueeze", .inputs = {iota({})}, .attrs = attrs({{"axes", ir::Attribute::of_ints({0})}}), .opset = 11});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_EQ(r->at(0).tensor.shape(), (Shape{1}));
   r = run_op({.op_type = "Unsqueeze", .inputs = {iota({3}), ints({1, 1})}});
   EXPECT_FALSE(r.is_ok());
@@ -108,7 +97,7 @@ TEST(Unsqueeze, AxesIndexOutput) {
 
 TEST(Transpose, PermAndDefault) {
   auto r = run_op({.op_type = "Transpose", .inputs = {iota({2, 3, 5})}, .attrs = attrs({{"perm", ir::Attribute::of_ints({1, 2, 0})}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   const Tensor& y = r->at(0).tensor;
   ASSERT_EQ(y.shape(), (Shape{3, 5, 2}));
   // y[j,k,i] = x[i,j,k] = i*15 + j*5 + k
@@ -116,13 +105,13 @@ TEST(Transpose, PermAndDefault) {
     for (int j = 0; j < 3; ++j)
       for (int k = 0; k < 5; ++k) EXPECT_EQ(y.data<float>()[(j * 5 + k) * 2 + i], i * 15 + j * 5 + k);
   r = run_op({.op_type = "Transpose", .inputs = {iota({2, 3})}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({3, 2}, {0, 3, 1, 4, 2, 5}), 0, 0));
 }
 
 TEST(Concat, NegativeAxisWithEmptyInput) {
   auto r = run_op({.op_type = "Concat", .inputs = {iota({2, 1}), iota({2, 0}), iota({2, 2})}, .attrs = attrs({{"axis", ir::Attribute::of_int(-1)}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({2, 3}, {0, 0, 1, 1, 2, 3}), 0, 0));
   r = run_op({.op_type = "Concat", .inputs = {iota({2, 1}), iota({3, 1})}, .attrs = attrs({{"axis", ir::Attribute::of_int(1)}})});
   EXPECT_FALSE(r.is_ok());
@@ -130,14 +119,14 @@ TEST(Concat, NegativeAxisWithEmptyInput) {
 
 TEST(Split, UnevenNumOutputsAndSplitInput) {
   auto r = run_op({.op_type = "Split", .inputs = {iota({7})}, .attrs = attrs({{"num_outputs", ir::Attribute::of_int(4)}}), .num_outputs = 4, .opset = 18});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({2}, {0, 1}), 0, 0));
   EXPECT_TRUE(tensors_near(r->at(3).tensor, make_float({1}, {6}), 0, 0));
   r = run_op({.op_type = "Split", .inputs = {iota({2, 5}), ints({2, 3})}, .attrs = attrs({{"axis", ir::Attribute::of_int(1)}}), .num_outputs = 2});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(1).tensor, make_float({2, 3}, {2, 3, 4, 7, 8, 9}), 0, 0));
   r = run_op({.op_type = "Split", .inputs = {iota({6})}, .attrs = attrs({{"split", ir::Attribute::of_ints({1, 5})}}), .num_outputs = 2, .opset = 11});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_EQ(r->at(1).tensor.shape(), (Shape{5}));
   r = run_op({.op_type = "Split", .inputs = {iota({6}), ints({1, 4})}, .num_outputs = 2});
   ASSERT_FALSE(r.is_ok());
@@ -147,15 +136,15 @@ TEST(Split, UnevenNumOutputsAndSplitInput) {
 TEST(Slice, NegativeStepsAndHugeBounds) {
   const int64_t kMax = std::numeric_limits<int64_t>::max(), kMin = std::numeric_limits<int64_t>::min();
   auto r = run_op({.op_type = "Slice", .inputs = {iota({3, 5}), ints({kMax}), ints({kMin}), ints({1}), ints({-2})}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({3, 3}, {4, 2, 0, 9, 7, 5, 14, 12, 10}), 0, 0));
   r = run_op({.op_type = "Slice", .inputs = {iota({3, 5}), ints({1, -4}), ints({kMax, 4})}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({2, 3}, {6, 7, 8, 11, 12, 13}), 0, 0));
   r = run_op({.op_type = "Slice", .inputs = {iota({3, 5})},
               .attrs = attrs({{"starts", ir::Attribute::of_ints({1})}, {"ends", ir::Attribute::of_ints({2})}, {"axes", ir::Attribute::of_ints({0})}}),
               .opset = 9});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({1, 5}, {5, 6, 7, 8, 9}), 0, 0));
   r = run_op({.op_type = "Slice", .inputs = {iota({3}), ints({0}), ints({3}), ints({0}), ints({0})}});
   ASSERT_FALSE(r.is_ok());
@@ -164,7 +153,7 @@ TEST(Slice, NegativeStepsAndHugeBounds) {
 
 TEST(Expand, BothWays) {
   auto r = run_op({.op_type = "Expand", .inputs = {iota({3, 1}), ints({2, 1, 4})}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   const Tensor& y = r->at(0).tensor;
   ASSERT_EQ(y.shape(), (Shape{2, 3, 4}));
   for (int64_t i = 0; i < y.numel(); ++i) EXPECT_EQ(y.data<float>()[i], static_cast<float>((i / 4) % 3));
@@ -174,17 +163,17 @@ TEST(Expand, BothWays) {
 
 TEST(Tile, Repeats) {
   auto r = run_op({.op_type = "Tile", .inputs = {iota({2, 2}), ints({2, 1})}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({4, 2}, {0, 1, 2, 3, 0, 1, 2, 3}), 0, 0));
 }
 
 TEST(ConstantOfShape, ValueDtype) {
   ir::Attributes a = attrs({{"value", ir::Attribute::of_tensor(make_tensor<int32_t>(DataType::Int32, {1}, {3}))}});
   auto r = run_op({.op_type = "ConstantOfShape", .inputs = {ints({2, 3})}, .attrs = a});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_tensor<int32_t>(DataType::Int32, {2, 3}, {3, 3, 3, 3, 3, 3}), 0, 0));
   r = run_op({.op_type = "ConstantOfShape", .inputs = {Datum::of(make_int64({0}, {}))}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_EQ(r->at(0).tensor.rank(), 0);
   EXPECT_EQ(r->at(0).tensor.dtype(), DataType::Float);
 }
@@ -193,10 +182,10 @@ TEST(Range, IntAndFloat) {
   auto r = run_op({.op_type = "Range", .inputs = {Datum::of(make_tensor<int32_t>(DataType::Int32, {}, {10})),
                                                   Datum::of(make_tensor<int32_t>(DataType::Int32, {}, {3})),
                                                   Datum::of(make_tensor<int32_t>(DataType::Int32, {}, {-3}))}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_tensor<int32_t>(DataType::Int32, {3}, {10, 7, 4}), 0, 0));
   r = run_op({.op_type = "Range", .inputs = {Datum::of(make_float({}, {1})), Datum::of(make_float({}, {2})), Datum::of(make_float({}, {0.25f}))}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({4}, {1, 1.25f, 1.5f, 1.75f}), 0, 0));
 }
 

@@ -4,35 +4,22 @@
 namespace hone::testing {
 namespace {
 
-ir::Attributes attrs(std::initializer_list<std::pair<std::string, ir::Attribute>> list) {
-  ir::Attributes a;
-  for (const auto& [n, v] : list) a.set(n, v);
-  return a;
-}
-Datum iota(Shape shape) {
-  Tensor t = Tensor::zeros(DataType::Float, shape);
-  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = static_cast<float>(i);
-  return Datum::of(t);
-}
-Datum ints(Shape s, std::vector<int64_t> v) { return Datum::of(make_int64(std::move(s), std::move(v))); }
-Datum floats(Shape s, std::vector<float> v) { return Datum::of(make_float(std::move(s), std::move(v))); }
-#define ASSERT_OK(r) ASSERT_TRUE((r).is_ok()) << (r).status().to_string()
 
 TEST(ScatterElements, Axis1NegativeIndex) {
   auto r = run_op({.op_type = "ScatterElements", .inputs = {iota({2, 3}), ints({1, 2}, {-1, 0}), floats({1, 2}, {10, 20})},
                    .attrs = attrs({{"axis", ir::Attribute::of_int(1)}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({2, 3}, {20, 1, 10, 3, 4, 5}), 0, 0));
 }
 
 TEST(ScatterElements, ReductionAddAndMax) {
   auto r = run_op({.op_type = "ScatterElements", .inputs = {iota({3}), ints({3}, {1, 1, 0}), floats({3}, {5, 6, -1})},
                    .attrs = attrs({{"reduction", ir::Attribute::of_string("add")}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({3}, {-1, 12, 2}), 0, 0));
   r = run_op({.op_type = "ScatterElements", .inputs = {iota({3}), ints({3}, {1, 1, 0}), floats({3}, {5, 0, -1})},
               .attrs = attrs({{"reduction", ir::Attribute::of_string("max")}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({3}, {0, 5, 2}), 0, 0));
 }
 
@@ -45,7 +32,7 @@ TEST(ScatterElements, OutOfRangeIsAnError) {
 TEST(ScatterND, SlicesWithMul) {
   auto r = run_op({.op_type = "ScatterND", .inputs = {iota({3, 2}), ints({2, 1}, {2, 2}), floats({2, 2}, {2, 3, 10, 10})},
                    .attrs = attrs({{"reduction", ir::Attribute::of_string("mul")}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({3, 2}, {0, 1, 2, 3, 80, 150}), 0, 0));
 }
 
@@ -53,7 +40,7 @@ TEST(TensorScatter, LinearAndCircular) {
   // cache [2 batch, 3 seq, 1], update [2, 2, 1]
   auto r = run_op({.op_type = "TensorScatter", .inputs = {iota({2, 3, 1}), floats({2, 2, 1}, {-1, -2, -3, -4}), ints({2}, {1, 2})},
                    .attrs = attrs({{"mode", ir::Attribute::of_string("circular")}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({2, 3, 1}, {0, -1, -2, -4, 4, -3}), 0, 0));
   r = run_op({.op_type = "TensorScatter", .inputs = {iota({2, 3, 1}), floats({2, 2, 1}, {-1, -2, -3, -4}), ints({2}, {1, 2})}});
   ASSERT_FALSE(r.is_ok());  // linear write past the end
@@ -65,19 +52,19 @@ TEST(Pad, Modes) {
     return run_op({.op_type = "Pad", .inputs = {x, ints({4}, {0, 2, 0, 2})}, .attrs = attrs({{"mode", ir::Attribute::of_string(mode)}})});
   };
   auto r = pad("reflect");
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({1, 7}, {2, 1, 0, 1, 2, 1, 0}), 0, 0));
   r = pad("edge");
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({1, 7}, {0, 0, 0, 1, 2, 2, 2}), 0, 0));
   r = pad("wrap");
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({1, 7}, {1, 2, 0, 1, 2, 0, 1}), 0, 0));
   r = run_op({.op_type = "Pad", .inputs = {x, ints({2}, {1, -1}), floats({}, {9}), ints({1}, {-1})}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({1, 3}, {9, 0, 1}), 0, 0));
   r = run_op({.op_type = "Pad", .inputs = {x}, .attrs = attrs({{"pads", ir::Attribute::of_ints({1, 0, 0, 0})}, {"value", ir::Attribute::of_float(7)}}), .opset = 2});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({2, 3}, {7, 7, 7, 0, 1, 2}), 0, 0));
   r = run_op({.op_type = "Pad", .inputs = {x, ints({2}, {1, 1})}});
   ASSERT_FALSE(r.is_ok());

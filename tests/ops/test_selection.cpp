@@ -6,84 +6,71 @@
 namespace hone::testing {
 namespace {
 
-ir::Attributes attrs(std::initializer_list<std::pair<std::string, ir::Attribute>> list) {
-  ir::Attributes a;
-  for (const auto& [n, v] : list) a.set(n, v);
-  return a;
-}
-Datum iota(Shape shape) {
-  Tensor t = Tensor::zeros(DataType::Float, shape);
-  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = static_cast<float>(i);
-  return Datum::of(t);
-}
-Datum ints(Shape s, std::vector<int64_t> v) { return Datum::of(make_int64(std::move(s), std::move(v))); }
-Datum floats(Shape s, std::vector<float> v) { return Datum::of(make_float(std::move(s), std::move(v))); }
-#define ASSERT_OK(r) ASSERT_TRUE((r).is_ok()) << (r).status().to_string()
 
 TEST(EyeLike, OffsetAndDtype) {
   auto r = run_op({.op_type = "EyeLike", .inputs = {iota({2, 3})},
                    .attrs = attrs({{"k", ir::Attribute::of_int(1)}, {"dtype", ir::Attribute::of_int(7)}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_int64({2, 3}, {0, 1, 0, 0, 0, 1}), 0, 0));
 }
 
 TEST(OneHot, NegativeIndexAndAxis0) {
   auto r = run_op({.op_type = "OneHot", .inputs = {ints({3}, {-1, 0, 5}), floats({}, {3}), floats({2}, {-1, 1})},
                    .attrs = attrs({{"axis", ir::Attribute::of_int(0)}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   // y[d, i]: index 2 (from -1), 0, out of range
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({3, 3}, {-1, 1, -1, -1, -1, -1, 1, -1, -1}), 0, 0));
 }
 
 TEST(Trilu, LowerWithK) {
   auto r = run_op({.op_type = "Trilu", .inputs = {iota({3, 3}), ints({}, {-1})}, .attrs = attrs({{"upper", ir::Attribute::of_int(0)}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({3, 3}, {0, 0, 0, 3, 0, 0, 6, 7, 0}), 0, 0));
 }
 
 TEST(Compress, AxisAndFlat) {
   Datum cond = Datum::of(make_tensor<bool>(DataType::Bool, {2}, {false, true}));
   auto r = run_op({.op_type = "Compress", .inputs = {iota({3, 2}), cond}, .attrs = attrs({{"axis", ir::Attribute::of_int(1)}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({3, 1}, {1, 3, 5}), 0, 0));
   r = run_op({.op_type = "Compress", .inputs = {iota({3, 2}), cond}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({1}, {1}), 0, 0));
 }
 
 TEST(NonZero, Coordinates) {
   auto r = run_op({.op_type = "NonZero", .inputs = {floats({2, 2}, {1, 0, 0, 3})}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_int64({2, 2}, {0, 1, 0, 1}), 0, 0));
 }
 
 TEST(Unique, SortedAndUnsorted) {
   Datum x = floats({6}, {2, 1, 1, 3, 4, 3});
   auto r = run_op({.op_type = "Unique", .inputs = {x}, .attrs = attrs({{"sorted", ir::Attribute::of_int(0)}}), .num_outputs = 4});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({4}, {2, 1, 3, 4}), 0, 0));
   EXPECT_TRUE(tensors_near(r->at(1).tensor, make_int64({4}, {0, 1, 3, 4}), 0, 0));
   EXPECT_TRUE(tensors_near(r->at(2).tensor, make_int64({6}, {0, 1, 1, 2, 3, 2}), 0, 0));
   EXPECT_TRUE(tensors_near(r->at(3).tensor, make_int64({4}, {1, 2, 2, 1}), 0, 0));
   r = run_op({.op_type = "Unique", .inputs = {x}, .num_outputs = 4});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({4}, {1, 2, 3, 4}), 0, 0));
   EXPECT_TRUE(tensors_near(r->at(1).tensor, make_int64({4}, {1, 0, 3, 4}), 0, 0));
   EXPECT_TRUE(tensors_near(r->at(2).tensor, make_int64({6}, {1, 0, 0, 2, 3, 2}), 0, 0));
   // Rows along axis 0.
   r = run_op({.op_type = "Unique", .inputs = {floats({3, 2}, {1, 0, 0, 1, 1, 0})}, .attrs = attrs({{"axis", ir::Attribute::of_int(0)}}), .num_outputs = 4});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({2, 2}, {0, 1, 1, 0}), 0, 0));
   EXPECT_TRUE(tensors_near(r->at(3).tensor, make_int64({2}, {1, 2}), 0, 0));
 }
 
 TEST(TopK, TiesKeepLowerIndex) {
   auto r = run_op({.op_type = "TopK", .inputs = {floats({2, 4}, {1, 3, 3, 2, 5, 5, 5, 0}), ints({1}, {3})}, .num_outputs = 2});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({2, 3}, {3, 3, 2, 5, 5, 5}), 0, 0));
   EXPECT_TRUE(tensors_near(r->at(1).tensor, make_int64({2, 3}, {1, 2, 3, 0, 1, 2}), 0, 0));
   r = run_op({.op_type = "TopK", .inputs = {floats({4}, {1, 3, 3, 2}), ints({1}, {2})}, .attrs = attrs({{"largest", ir::Attribute::of_int(0)}}), .num_outputs = 2});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(1).tensor, make_int64({2}, {0, 3}), 0, 0));
   r = run_op({.op_type = "TopK", .inputs = {floats({4}, {1, 3, 3, 2}), ints({1}, {5})}, .num_outputs = 2});
   ASSERT_FALSE(r.is_ok());
@@ -93,51 +80,51 @@ TEST(TopK, TiesKeepLowerIndex) {
 TEST(ArgMax, SelectLastAndKeepdims) {
   Datum x = floats({2, 3}, {1, 4, 4, 7, 7, 0});
   auto r = run_op({.op_type = "ArgMax", .inputs = {x}, .attrs = attrs({{"axis", ir::Attribute::of_int(1)}, {"keepdims", ir::Attribute::of_int(0)}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_int64({2}, {1, 0}), 0, 0));
   r = run_op({.op_type = "ArgMax", .inputs = {x}, .attrs = attrs({{"axis", ir::Attribute::of_int(-1)}, {"select_last_index", ir::Attribute::of_int(1)}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_int64({2, 1}, {2, 1}), 0, 0));
   r = run_op({.op_type = "ArgMin", .inputs = {x}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_int64({1, 3}, {0, 0, 1}), 0, 0));
 }
 
 TEST(CumSum, ExclusiveReverse) {
   auto r = run_op({.op_type = "CumSum", .inputs = {floats({4}, {1, 2, 3, 4}), ints({}, {0})},
                    .attrs = attrs({{"exclusive", ir::Attribute::of_int(1)}, {"reverse", ir::Attribute::of_int(1)}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({4}, {9, 7, 4, 0}), 0, 0));
   r = run_op({.op_type = "CumProd", .inputs = {Datum::of(make_tensor<int32_t>(DataType::Int32, {2, 2}, {1, 2, 3, 4})),
                                                Datum::of(make_tensor<int32_t>(DataType::Int32, {}, {-1}))}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_tensor<int32_t>(DataType::Int32, {2, 2}, {1, 2, 3, 12}), 0, 0));
 }
 
 TEST(DepthToSpace, RoundTripAndCRD) {
   auto r = run_op({.op_type = "DepthToSpace", .inputs = {iota({1, 4, 1, 2})}, .attrs = attrs({{"blocksize", ir::Attribute::of_int(2)}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   // DCR: y[0,0,h*2+i,w*2+j] = x[0, i*2+j, h, w]
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({1, 1, 2, 4}, {0, 2, 1, 3, 4, 6, 5, 7}), 0, 0));
   auto back = run_op({.op_type = "SpaceToDepth", .inputs = {r->at(0)}, .attrs = attrs({{"blocksize", ir::Attribute::of_int(2)}})});
-  ASSERT_OK(back);
+  HONE_ASSERT_OK(back);
   EXPECT_TRUE(tensors_near(back->at(0).tensor, iota({1, 4, 1, 2}).tensor, 0, 0));
   r = run_op({.op_type = "DepthToSpace", .inputs = {iota({1, 4, 1, 1})},
               .attrs = attrs({{"blocksize", ir::Attribute::of_int(2)}, {"mode", ir::Attribute::of_string("CRD")}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({1, 1, 2, 2}, {0, 1, 2, 3}), 0, 0));
 }
 
 TEST(ReverseSequence, BatchMajor) {
   auto r = run_op({.op_type = "ReverseSequence", .inputs = {iota({2, 3}), ints({2}, {3, 1})},
                    .attrs = attrs({{"batch_axis", ir::Attribute::of_int(0)}, {"time_axis", ir::Attribute::of_int(1)}})});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({2, 3}, {2, 1, 0, 3, 4, 5}), 0, 0));
 }
 
 TEST(CenterCropPad, CropAndPad) {
   auto r = run_op({.op_type = "CenterCropPad", .inputs = {iota({5, 1}), ints({2}, {2, 4})}});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   // rows: crop 5 -> 2 from 1; cols: pad 1 -> 4 with 1 zero before.
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_float({2, 4}, {0, 1, 0, 0, 0, 2, 0, 0}), 0, 0));
 }
@@ -145,12 +132,12 @@ TEST(CenterCropPad, CropAndPad) {
 TEST(Dropout, InferenceAndTraining) {
   Datum x = iota({4, 5});
   auto r = run_op({.op_type = "Dropout", .inputs = {x}, .num_outputs = 2});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   EXPECT_TRUE(tensors_near(r->at(0).tensor, x.tensor, 0, 0));
   EXPECT_TRUE(r->at(1).tensor.data<bool>()[7]);
   r = run_op({.op_type = "Dropout", .inputs = {x, floats({}, {0.5f}), Datum::of(make_tensor<bool>(DataType::Bool, {}, {true}))},
               .attrs = attrs({{"seed", ir::Attribute::of_int(0)}}), .num_outputs = 2});
-  ASSERT_OK(r);
+  HONE_ASSERT_OK(r);
   int kept = 0;
   for (int64_t i = 0; i < 20; ++i) {
     const bool m = r->at(1).tensor.data<bool>()[i];
