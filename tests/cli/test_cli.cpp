@@ -144,6 +144,31 @@ TEST_F(Cli, CyclicGraph) {
   expect_one_line_error(hone("run " + write_model(b.serialize()).string()), "cycle");
 }
 
+TEST_F(Cli, DanglingGraph) {
+  onnx_import::ModelBuilder b;
+  b.input("x", DataType::Float, {2});
+  b.node("Identity", {"nowhere"}, {"y"}, "reader");
+  b.output("y");
+  expect_one_line_error(hone("run " + write_model(b.serialize()).string()),
+                        "node 'reader' (Identity) reads 'nowhere', which no node, graph input or initializer produces");
+}
+
+TEST_F(Cli, AttributeOfWrongType) {
+  onnx_import::ModelBuilder b;
+  b.input("x", DataType::Float, {2, 3});
+  b.node("Softmax", {"x"}, {"y"}, "sm", {{"axis", ir::Attribute::of_string("last")}});
+  b.output("y");
+  expect_one_line_error(hone("run " + write_model(b.serialize()).string()),
+                        "node 'sm' (Softmax): attribute 'axis' has type STRING, expected INT");
+}
+
+TEST_F(Cli, RunsTheBuiltinNetwork) {
+  auto r = hone("run builtin:tinynet");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("output 0 'probs': float [1,10]"), std::string::npos) << r.out;
+  expect_one_line_error(hone("run builtin:nonesuch"), "no built-in model 'nonesuch'");
+}
+
 TEST_F(Cli, WrongInputCount) {
   const auto in = write_tensor(Tensor::zeros(DataType::Float, {2, 3}), "in.pb");
   expect_one_line_error(hone("run " + identity_model().string() + " --input " + in.string() + " --input " + in.string()),
