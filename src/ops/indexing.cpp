@@ -253,4 +253,24 @@ Tensor scalar_of(DataType dtype, double v) {
   return t;
 }
 
+Status element_positions(const AttrReader& ctx, const Tensor& x, const Tensor& indices, int64_t axis,
+                         std::vector<int64_t>* positions) {
+  const std::vector<int64_t> xs = shape_strides(x.shape());
+  const int64_t n = x.dim(axis);
+  positions->assign(static_cast<size_t>(indices.numel()), 0);
+  std::vector<int64_t> coord(static_cast<size_t>(x.rank()), 0);
+  for (int64_t k = 0; k < indices.numel(); ++k) {
+    int64_t idx = indices.get_int64(k);
+    if (!normalize_index(idx, n)) return ctx.bad_input(index_error(indices.get_int64(k), n));
+    int64_t pos = 0;
+    for (size_t d = 0; d < coord.size(); ++d) pos += (static_cast<int64_t>(d) == axis ? idx : coord[d]) * xs[d];
+    (*positions)[static_cast<size_t>(k)] = pos;
+    for (size_t d = coord.size(); d-- > 0;) {
+      if (++coord[d] < indices.dim(static_cast<int64_t>(d))) break;
+      coord[d] = 0;
+    }
+  }
+  return Status::ok();
+}
+
 }  // namespace hone::ops

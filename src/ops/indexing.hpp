@@ -65,6 +65,13 @@ inline bool normalize_index(int64_t& idx, int64_t dim) {
 }
 /// "index 7 is out of range for a dimension of size 3".
 std::string index_error(int64_t idx, int64_t dim);
+
+/// GatherElements/ScatterElements addressing: for each element k of `indices` (iterated in
+/// row-major order over indices.shape), the flat position in `x` of the element whose
+/// coordinate along `axis` is indices[k] (negative counts from the back) and whose other
+/// coordinates are k's, written to `positions`. Out-of-range indices are an InvalidArgument error.
+Status element_positions(const AttrReader& ctx, const Tensor& x, const Tensor& indices, int64_t axis,
+                         std::vector<int64_t>* positions);
 /// Normalizes each axis against `rank`; fails on out of range or (unless allow_dup) duplicates.
 Result<std::vector<int64_t>> normalize_axes(std::vector<int64_t> axes, int64_t rank, bool allow_dup = false);
 

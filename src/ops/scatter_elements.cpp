@@ -21,21 +21,8 @@ Status run(KernelContext& ctx) {
   }
   HONE_ASSIGN_OR_RETURN(Tensor * y, ensure_output(ctx, 0, x.dtype(), x.shape()));
   copy_elements(x, 0, *y, 0, x.numel());
-  const std::vector<int64_t> xs = shape_strides(x.shape());
-  const int64_t n = x.dim(axis);
-  std::vector<int64_t> targets(static_cast<size_t>(indices.numel()));
-  std::vector<int64_t> coord(static_cast<size_t>(x.rank()), 0);
-  for (int64_t k = 0; k < indices.numel(); ++k) {
-    int64_t idx = indices.get_int64(k);
-    if (!normalize_index(idx, n)) return ctx.bad_input(index_error(indices.get_int64(k), n));
-    int64_t pos = 0;
-    for (size_t d = 0; d < coord.size(); ++d) pos += (static_cast<int64_t>(d) == axis ? idx : coord[d]) * xs[d];
-    targets[static_cast<size_t>(k)] = pos;
-    for (size_t d = coord.size(); d-- > 0;) {
-      if (++coord[d] < indices.dim(static_cast<int64_t>(d))) break;
-      coord[d] = 0;
-    }
-  }
+  std::vector<int64_t> targets;
+  HONE_RETURN_IF_ERROR(element_positions(ctx, x, indices, axis, &targets));
   return scatter_blocks(ctx, *y, updates, targets, 1, reduction);
 }
 
