@@ -16,7 +16,8 @@ template <bool kToSpace>
 Result<Plan> plan(const AttrReader& ctx, const Shape& in) {
   if (in.size() != 4) return ctx.bad_input("input must be 4-D (NCHW)");
   const int64_t b = ctx.attr_int("blocksize");
-  if (b < 1) return ctx.error("blocksize must be >= 1");
+  // The bound keeps b * b from overflowing.
+  if (b < 1 || b > (int64_t{1} << 31)) return ctx.error("blocksize must be in [1, 2^31], got " + std::to_string(b));
   const int64_t n = in[0], c = in[1], h = in[2], w = in[3];
   Plan p;
   if constexpr (kToSpace) {

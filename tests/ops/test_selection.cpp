@@ -101,6 +101,14 @@ TEST(CumSum, ExclusiveReverse) {
   EXPECT_TRUE(tensors_near(r->at(0).tensor, make_tensor<int32_t>(DataType::Int32, {2, 2}, {1, 2, 3, 12}), 0, 0));
 }
 
+TEST(DepthToSpace, HugeBlocksizeIsAnErrorNotACrash) {
+  // 2^40 squared overflows int64 to 0; it must be rejected before any division by it.
+  auto r = run_op({.op_type = "DepthToSpace", .inputs = {iota({1, 4, 2, 2})},
+                   .attrs = attrs({{"blocksize", ir::Attribute::of_int(int64_t{1} << 40)}})});
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().to_string().find("blocksize must be in [1, 2^31]"), std::string::npos) << r.status().to_string();
+}
+
 TEST(DepthToSpace, RoundTripAndCRD) {
   auto r = run_op({.op_type = "DepthToSpace", .inputs = {iota({1, 4, 1, 2})}, .attrs = attrs({{"blocksize", ir::Attribute::of_int(2)}})});
   HONE_ASSERT_OK(r);
