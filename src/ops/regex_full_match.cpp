@@ -29,7 +29,11 @@ Status run(KernelContext& ctx) {
   HONE_ASSIGN_OR_RETURN(std::regex re, compile(ctx));
   const Tensor& x = ctx.input(0);
   bool* y = ctx.output(0).data<bool>();
-  for (int64_t i = 0; i < x.numel(); ++i) y[i] = std::regex_match(x.strings()[i], re);
+  try {
+    for (int64_t i = 0; i < x.numel(); ++i) y[i] = std::regex_match(x.strings()[i], re);
+  } catch (const std::regex_error& e) {  // e.g. error_complexity on pathological backtracking
+    return ctx.bad_input(std::string("regular expression match failed: ") + e.what());
+  }
   return Status::ok();
 }
 

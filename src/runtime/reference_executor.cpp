@@ -1,6 +1,8 @@
 // Node-by-node interpretation of an IR graph with reference kernels (reference_executor.hpp).
 #include "runtime/reference_executor.hpp"
 
+#include <new>
+#include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -159,7 +161,15 @@ class Interpreter : public ops::SubgraphRunner {
     }
     current_scope_ = scope;
     ops::KernelContext kctx(n, inputs, &outputs, this, seed_++);
-    s = def.run(kctx);
+    // Kernels return Status; the standard library may still throw (allocation failure on a
+    // hostile size). The run boundary turns that into an error instead of a crash.
+    try {
+      s = def.run(kctx);
+    } catch (const std::bad_alloc&) {
+      s = invalid_argument("out of memory while running the operator");
+    } catch (const std::exception& e) {
+      s = internal_error(std::string("unexpected exception: ") + e.what());
+    }
     if (!s.is_ok()) return s.with_node(n.name(), n.op_type());
     for (size_t i = 0; i < n.num_outputs(); ++i) {
       const ir::Value* v = n.output(i);
