@@ -106,18 +106,12 @@ std::vector<C> attention_unpack_heads(const std::vector<C>& x, int64_t batch, in
   return out;
 }
 
-/// [batch, heads, seq, size] -> [batch, seq, heads*size] (inverse of attention_unpack_heads).
+/// [batch, heads, seq, size] -> [batch, seq, heads*size] (inverse of attention_unpack_heads):
+/// the same swap of the two middle axes, with their roles exchanged.
 template <class C>
 std::vector<C> attention_pack_heads(const std::vector<C>& x, int64_t batch, int64_t seq, int64_t heads,
                                     int64_t size) {
-  std::vector<C> out(x.size());
-  for (int64_t b = 0; b < batch; ++b)
-    for (int64_t t = 0; t < seq; ++t)
-      for (int64_t h = 0; h < heads; ++h)
-        for (int64_t d = 0; d < size; ++d)
-          out[static_cast<size_t>(((b * seq + t) * heads + h) * size + d)] =
-              x[static_cast<size_t>(((b * heads + h) * seq + t) * size + d)];
-  return out;
+  return attention_unpack_heads(x, batch, heads, seq, size);
 }
 
 }  // namespace hone::ops
