@@ -1,0 +1,72 @@
+// The backend contract: a device (CPU, CUDA) offers a list of tactics, each one way to run a
+// layer. The builder asks every tactic whether it supports a layer, times the candidates
+// (src/tune) and records the winner's stable ID in the engine; at run time the engine looks
+// the tactic up by that ID. Reference kernels are the CPU backend's last-resort tactic.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/cpu_features.hpp"
+#include "core/tensor.hpp"
+#include "hone/status.hpp"
+#include "ir/graph.hpp"
+#include "ops/op_def.hpp"
+
+namespace hone {
+
+/// What a tactic sees of one layer at build time: the node (op, attributes, constant
+/// inputs through node.input(i)->constant()) and the static types of its inputs/outputs
+/// (dims may be symbolic when the engine has dynamic shapes).
+struct LayerDesc {
+  const ir::Node* node = nullptr;
+  std::vector<ir::Type> input_types;   // nullptr inputs have TypeKind::Unknown
+  std::vector<ir::Type> output_types;
+  DataType precision = DataType::Float;  // the precision the builder asks for
+};
+
+/// One implementation of a layer for one device, ISA, layout and precision. Stateless and
+/// thread-safe: one instance serves every engine and context.
+class Tactic {
+ public:
+  virtual ~Tactic() = default;
+  /// Stable ID recorded in engine files ("ref", "cpu.f32_conv_direct_avx2"). Never reuse an
+  /// ID for a different algorithm: old engines would run the wrong code.
+  virtual std::string_view id() const = 0;
+  /// CPU features the tactic's code needs (names of CpuFeatures); empty for portable code.
+  virtual std::vector<std::string> required_isa() const { return {}; }
+  /// Whether this tactic can run `layer` on a CPU with `cpu` features.
+  virtual bool supports(const LayerDesc& layer, const CpuFeatures& cpu) const = 0;
+  /// Scratch bytes the kernel needs per run at these shapes (from the context's workspace).
+  virtual size_t workspace_bytes(const LayerDesc& layer) const { return 0; }
+  /// Packs the layer's constant inputs once (blocked weights, folded scales). The tensors
+  /// are stored in the engine file and handed back to run() as `packed`.
+  virtual Result<std::vector<Tensor>> prepare(const LayerDesc& layer) const { return std::vector<Tensor>{}; }
+  /// Runs the layer: inputs and attributes through `ctx`, outputs pre-allocated where their
+  /// shape is static (otherwise allocated through ctx.allocate_output). Thread-safe.
+  virtual Status run(ops::KernelContext& ctx, std::span<const Tensor> packed) const = 0;
+};
+
+/// A device's tactics and identity.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  /// Device name as recorded in engines and accepted by --device: "cpu", "cuda".
+  virtual std::string_view device() const = 0;
+  /// Every tactic, fastest-first by expectation (the tuner still times them).
+  virtual std::vector<const Tactic*> tactics() const = 0;
+  /// The tactic with this ID, or nullptr.
+  const Tactic* find_tactic(std::string_view id) const;
+  /// The tactics that support `layer` on `cpu`, in tactics() order.
+  std::vector<const Tactic*> candidates(const LayerDesc& layer, const CpuFeatures& cpu) const;
+};
+
+/// The CPU backend (reference kernels as tactic "ref"; fast kernels added in front).
+const Backend& cpu_backend();
+/// The backend for a device name, or NotFound listing the available devices.
+Result<const Backend*> find_backend(std::string_view device);
+
+}  // namespace hone

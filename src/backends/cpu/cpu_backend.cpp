@@ -1,0 +1,37 @@
+// The CPU backend: its tactic list. Reference kernels (the operators' meaning, plain loops)
+// are the tactic of last resort and support every layer; fast kernels go before it.
+#include "backends/backend.hpp"
+
+namespace hone::cpu {
+namespace {
+
+// Tactic "ref": the operator's reference kernel from src/ops.
+class ReferenceTactic final : public Tactic {
+ public:
+  std::string_view id() const override { return "ref"; }
+  bool supports(const LayerDesc&, const CpuFeatures&) const override { return true; }
+  Status run(ops::KernelContext& ctx, std::span<const Tensor>) const override {
+    return ops::op_def(ctx.node().kind()).run(ctx);
+  }
+};
+
+class CpuBackend final : public Backend {
+ public:
+  std::string_view device() const override { return "cpu"; }
+  std::vector<const Tactic*> tactics() const override { return {&reference_}; }
+
+ private:
+  ReferenceTactic reference_;
+};
+
+}  // namespace
+}  // namespace hone::cpu
+
+namespace hone {
+
+const Backend& cpu_backend() {
+  static const cpu::CpuBackend backend;
+  return backend;
+}
+
+}  // namespace hone
