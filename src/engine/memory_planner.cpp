@@ -14,19 +14,6 @@ namespace {
 
 uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
-// Every value of `owner` read anywhere inside subgraph `g`.
-void collect_captures(const ir::Graph& g, const ir::Graph* owner, std::vector<const ir::Value*>* out) {
-  for (const auto& n : g.nodes()) {
-    for (const ir::Value* v : n->inputs()) {
-      if (v && v->graph() == owner) out->push_back(v);
-    }
-    for (const ir::Graph* sub : n->subgraphs()) collect_captures(*sub, owner, out);
-  }
-  for (const ir::Value* v : g.outputs()) {
-    if (v && v->graph() == owner) out->push_back(v);
-  }
-}
-
 struct Alias {
   const ir::Value* parent = nullptr;
   uint64_t offset = 0;
@@ -80,7 +67,9 @@ Result<MemoryPlan> plan_memory(const ir::Graph& g, const TypeLookup& type_of, co
   for (int i = 0; i < num_nodes; ++i) {
     const ir::Node& n = *nodes[i];
     std::vector<const ir::Value*> reads(n.inputs().begin(), n.inputs().end());
-    for (const ir::Graph* sub : n.subgraphs()) collect_captures(*sub, &g, &reads);
+    for (const ir::Graph* sub : n.subgraphs()) {
+      for (const ir::Value* v : ir::captured_values(*sub, &g)) reads.push_back(v);
+    }
     for (const ir::Value* v : reads) {
       auto it = v ? info.find(v) : info.end();
       if (it == info.end()) continue;

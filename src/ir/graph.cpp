@@ -2,6 +2,7 @@
 #include "ir/graph.hpp"
 
 #include <algorithm>
+#include <queue>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -110,32 +111,68 @@ std::vector<Value*> Graph::runtime_inputs() const {
   return out;
 }
 
+void Graph::set_node_output(Node* n, size_t i, Value* v) {
+  Value* old = n->outputs_[i];
+  if (old && old->producer_ == n) {
+    old->producer_ = nullptr;
+    old->producer_output_ = -1;
+  }
+  n->outputs_[i] = v;
+  if (v) {
+    v->producer_ = n;
+    v->producer_output_ = static_cast<int>(i);
+  }
+}
+
+void Graph::move_node(const Node* n, size_t index) {
+  const size_t from = index_of(n);
+  if (from >= nodes_.size()) return;
+  std::unique_ptr<Node> owned = std::move(nodes_[from]);
+  nodes_.erase(nodes_.begin() + static_cast<std::ptrdiff_t>(from));
+  index = std::min(index, nodes_.size());
+  nodes_.insert(nodes_.begin() + static_cast<std::ptrdiff_t>(index), std::move(owned));
+}
+
+size_t Graph::index_of(const Node* n) const {
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i].get() == n) return i;
+  }
+  return nodes_.size();
+}
+
 namespace {
 
-// Values of graph `owner` that `g` (a subgraph somewhere below it) reads.
-void collect_captures(const Graph& g, const Graph* owner, std::vector<Value*>* out) {
+void collect_captures(const Graph& g, const Graph* owner, std::vector<const Value*>* out) {
   for (const auto& n : g.nodes()) {
-    for (Value* v : n->inputs()) {
+    for (const Value* v : n->inputs()) {
       if (v && v->graph() == owner) out->push_back(v);
     }
-    for (Graph* sub : n->subgraphs()) collect_captures(*sub, owner, out);
+    for (const Graph* sub : n->subgraphs()) collect_captures(*sub, owner, out);
   }
-  for (Value* v : g.outputs()) {
+  for (const Value* v : g.outputs()) {
     if (v && v->graph() == owner) out->push_back(v);
   }
 }
 
 }  // namespace
 
+std::vector<const Value*> captured_values(const Graph& g, const Graph* owner) {
+  std::vector<const Value*> out;
+  collect_captures(g, owner, &out);
+  return out;
+}
+
 Status Graph::topological_sort() {
   std::unordered_map<const Node*, std::vector<Node*>> dependents;
   std::unordered_map<const Node*, int> pending;
   for (const auto& n : nodes_) {
-    std::vector<Value*> deps(n->inputs_.begin(), n->inputs_.end());
-    for (Graph* sub : n->subgraphs()) collect_captures(*sub, this, &deps);
+    std::vector<const Value*> deps(n->inputs_.begin(), n->inputs_.end());
+    for (Graph* sub : n->subgraphs()) {
+      for (const Value* v : captured_values(*sub, this)) deps.push_back(v);
+    }
     std::unordered_set<const Node*> seen;
     int count = 0;
-    for (Value* v : deps) {
+    for (const Value* v : deps) {
       if (!v || v->graph_ != this || !v->producer_ || v->producer_->graph_ != this) continue;
       if (v->producer_ == n.get()) {
         return invalid_model("node consumes its own output '" + v->name_ + "' (cycle)").with_node(n->name_, n->op_type_);
@@ -147,18 +184,22 @@ Status Graph::topological_sort() {
     }
     pending[n.get()] = count;
   }
-  std::vector<Node*> ready;
+  // Kahn's algorithm with a min-heap of current positions: the earliest ready node first.
+  std::unordered_map<const Node*, size_t> position;
+  for (size_t i = 0; i < nodes_.size(); ++i) position[nodes_[i].get()] = i;
+  auto later = [&](Node* a, Node* b) { return position[a] > position[b]; };
+  std::priority_queue<Node*, std::vector<Node*>, decltype(later)> ready(later);
   for (const auto& n : nodes_) {
-    if (pending[n.get()] == 0) ready.push_back(n.get());
+    if (pending[n.get()] == 0) ready.push(n.get());
   }
   std::vector<Node*> order;
   order.reserve(nodes_.size());
-  // Stable: among ready nodes keep the model's order (ready is processed FIFO).
-  for (size_t head = 0; head < ready.size(); ++head) {
-    Node* n = ready[head];
+  while (!ready.empty()) {
+    Node* n = ready.top();
+    ready.pop();
     order.push_back(n);
     for (Node* d : dependents[n]) {
-      if (--pending[d] == 0) ready.push_back(d);
+      if (--pending[d] == 0) ready.push(d);
     }
   }
   if (order.size() != nodes_.size()) {

@@ -104,6 +104,15 @@ class Graph {
   void remove_node(Node* n);
   /// Points every use of `from` (and graph outputs) at `to`.
   void replace_all_uses(Value* from, Value* to);
+  /// Makes node `n` produce `v` as its output `i` instead of the value it produced there (which
+  /// is left unproduced). `v` must not be produced by another node.
+  void set_node_output(Node* n, size_t i, Value* v);
+  /// Moves node `n` (of this graph) to position `index` of nodes() (clamped to the end).
+  /// Passes put a fused node where the nodes it replaces were, so the execution order, and
+  /// with it the memory plan, stays the model's.
+  void move_node(const Node* n, size_t index);
+  /// Position of `n` in nodes(), or nodes().size() when it is not a node of this graph.
+  size_t index_of(const Node* n) const;
 
   /// This graph's value with that name, or nullptr.
   Value* find_value(const std::string& name) const;
@@ -122,7 +131,9 @@ class Graph {
   const std::vector<std::unique_ptr<Value>>& values() const { return values_; }
 
   /// Orders nodes so each comes after the producers of its inputs (including values its
-  /// subgraphs read from this graph). Fails, naming nodes, on a cycle.
+  /// subgraphs read from this graph). Stable: among nodes that may run, the one earliest in
+  /// the current order goes first, so an already sorted graph keeps its order. Fails, naming
+  /// nodes, on a cycle.
   Status topological_sort();
 
   /// Model metadata (ONNX metadata_props) and opset imports; kept on the top-level graph.
@@ -142,6 +153,10 @@ class Graph {
   std::vector<std::pair<std::string, std::string>> metadata_;
   std::map<std::string, int> opsets_;
 };
+
+/// Values of graph `owner` that subgraph `g` (at any depth below `owner`) reads: its nodes'
+/// inputs and its outputs that belong to `owner`. One entry per read (duplicates kept).
+std::vector<const Value*> captured_values(const Graph& g, const Graph* owner);
 
 /// Structural checks: every node input and graph output resolves to a value of this or an
 /// enclosing graph, values are produced at most once, names are unique, nodes are in

@@ -2,6 +2,7 @@
 // Floating types compute in float (double for double); see elementwise.hpp.
 #include <cmath>
 
+#include "ops/activation.hpp"
 #include "ops/elementwise.hpp"
 
 namespace hone::ops {
@@ -10,40 +11,24 @@ namespace {
 using elementwise::infer_unary;
 using elementwise::run_unary;
 
-template <class C>
-C sigmoid(C x) {
-  // 1 / (1 + e^-x), written so that neither branch overflows.
-  if (x >= 0) return C(1) / (C(1) + std::exp(-x));
-  const C e = std::exp(x);
-  return e / (C(1) + e);
-}
-
-template <class C>
-C softplus(C x) {
-  // log(1 + e^x) = max(x, 0) + log1p(e^-|x|)
-  return std::max(x, C(0)) + std::log1p(std::exp(-std::abs(x)));
-}
-
 // y = max(0, x) (NaN stays NaN); integer types too (opset 14).
 Status run_Relu(KernelContext& ctx) {
   return run_unary<TypeSet::Numeric>(ctx, [](auto x) -> decltype(x) {
     if constexpr (std::is_unsigned_v<decltype(x)>) return x;
-    else return x < 0 ? decltype(x)(0) : x;
+    else return relu_fn(x);
   });
 }
 
 // y = x >= 0 ? x : alpha * x
 Status run_LeakyRelu(KernelContext& ctx) {
   const float alpha = ctx.attr_float("alpha");
-  return run_unary<TypeSet::Float>(ctx, [=](auto x) -> decltype(x) { return x >= 0 ? x : decltype(x)(alpha) * x; });
+  return run_unary<TypeSet::Float>(ctx, [=](auto x) -> decltype(x) { return leaky_relu_fn(x, decltype(x)(alpha)); });
 }
 
 // y = x >= 0 ? x : alpha * (e^x - 1)
 Status run_Elu(KernelContext& ctx) {
   const float alpha = ctx.attr_float("alpha");
-  return run_unary<TypeSet::Float>(ctx, [=](auto x) -> decltype(x) {
-    return x >= 0 ? x : decltype(x)(alpha) * std::expm1(x);
-  });
+  return run_unary<TypeSet::Float>(ctx, [=](auto x) -> decltype(x) { return elu_fn(x, decltype(x)(alpha)); });
 }
 
 // y = gamma * (x > 0 ? x : alpha * (e^x - 1))
@@ -67,7 +52,7 @@ Status run_Celu(KernelContext& ctx) {
 
 // y = 1 / (1 + e^-x)
 Status run_Sigmoid(KernelContext& ctx) {
-  return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) { return sigmoid(x); });
+  return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) { return sigmoid_fn(x); });
 }
 
 // y = max(0, min(1, alpha * x + beta))
@@ -75,21 +60,18 @@ Status run_HardSigmoid(KernelContext& ctx) {
   const float alpha = ctx.attr_float("alpha"), beta = ctx.attr_float("beta");
   return run_unary<TypeSet::Float>(ctx, [=](auto x) -> decltype(x) {
     using C = decltype(x);
-    return std::max(C(0), std::min(C(1), C(alpha) * x + C(beta)));
+    return hard_sigmoid_fn(x, C(alpha), C(beta));
   });
 }
 
 // y = x * max(0, min(1, x / 6 + 1/2))
 Status run_HardSwish(KernelContext& ctx) {
-  return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) {
-    using C = decltype(x);
-    return x * std::max(C(0), std::min(C(1), x / C(6) + C(0.5)));
-  });
+  return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) { return hard_swish_fn(x); });
 }
 
 // y = log(1 + e^x)
 Status run_Softplus(KernelContext& ctx) {
-  return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) { return softplus(x); });
+  return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) { return softplus_fn(x); });
 }
 
 // y = x / (1 + |x|)
@@ -99,7 +81,7 @@ Status run_Softsign(KernelContext& ctx) {
 
 // y = x * tanh(softplus(x))
 Status run_Mish(KernelContext& ctx) {
-  return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) { return x * std::tanh(softplus(x)); });
+  return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) { return mish_fn(x); });
 }
 
 // approximate="none": y = x/2 * (1 + erf(x / sqrt(2)))
@@ -107,16 +89,10 @@ Status run_Mish(KernelContext& ctx) {
 Status run_Gelu(KernelContext& ctx) {
   const std::string& approximate = ctx.attr_string("approximate");
   if (approximate == "none") {
-    return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) {
-      using C = decltype(x);
-      return C(0.5) * x * (C(1) + std::erf(x * C(0.70710678118654752440)));
-    });
+    return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) { return gelu_erf_fn(x); });
   }
   if (approximate == "tanh") {
-    return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) {
-      using C = decltype(x);
-      return C(0.5) * x * (C(1) + std::tanh(C(0.79788456080286535588) * (x + C(0.044715) * x * x * x)));
-    });
+    return run_unary<TypeSet::Float>(ctx, [](auto x) -> decltype(x) { return gelu_tanh_fn(x); });
   }
   return ctx.error("approximate must be 'none' or 'tanh', got '" + approximate + "'");
 }
@@ -124,7 +100,7 @@ Status run_Gelu(KernelContext& ctx) {
 // y = x * sigmoid(alpha * x)
 Status run_Swish(KernelContext& ctx) {
   const float alpha = ctx.attr_float("alpha");
-  return run_unary<TypeSet::Float>(ctx, [=](auto x) -> decltype(x) { return x * sigmoid(decltype(x)(alpha) * x); });
+  return run_unary<TypeSet::Float>(ctx, [=](auto x) -> decltype(x) { return swish_fn(x, decltype(x)(alpha)); });
 }
 
 // y = x > alpha ? x : 0

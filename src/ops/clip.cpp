@@ -2,6 +2,7 @@
 // 11 and optional scalar inputs 1 and 2 from opset 11 (absent: no bound).
 #include <limits>
 
+#include "ops/activation.hpp"
 #include "ops/elementwise.hpp"
 
 namespace hone::ops {
@@ -53,10 +54,7 @@ Status run(KernelContext& ctx) {
       if (ctx.has_input(1)) lo = ew::load(ctx.input(1).data<T>()[0]);
       if (ctx.has_input(2)) hi = ew::load(ctx.input(2).data<T>()[0]);
     }
-    ew::map_unary<T, T>(x, *y, [=](C v) -> C {
-      v = v < lo ? lo : v;
-      return v > hi ? hi : v;
-    });
+    ew::map_unary<T, T>(x, *y, [=](C v) -> C { return clip_fn(v, lo, hi); });
     return Status::ok();
   });
 }

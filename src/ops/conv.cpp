@@ -85,8 +85,7 @@ HONE_DEFINE_OP(Conv){
     .name = "Conv",
     .min_inputs = 2,
     .max_inputs = 3,
-    .attrs = {attr_string("auto_pad", "NOTSET"), attr_ints("dilations", {}), attr_int("group", 1),
-              attr_optional("kernel_shape", AttrType::Ints), attr_ints("pads", {}), attr_ints("strides", {})},
+    .attrs = conv_attrs(),
     .infer = infer,
     .run = run,
 };

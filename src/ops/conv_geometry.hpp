@@ -13,6 +13,12 @@
 
 namespace hone::ops {
 
+/// Conv's attributes (shared with FusedConv, which adds its epilogue's).
+inline std::vector<AttrSpec> conv_attrs() {
+  return {attr_string("auto_pad", "NOTSET"), attr_ints("dilations", {}), attr_int("group", 1),
+          attr_optional("kernel_shape", AttrType::Ints), attr_ints("pads", {}), attr_ints("strides", {})};
+}
+
 /// Resolved window geometry over the spatial axes (everything after N and C).
 /// Unknown sizes are -1 (static inference with symbolic dims).
 struct WindowGeometry {

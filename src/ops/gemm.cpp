@@ -126,8 +126,7 @@ HONE_DEFINE_OP(Gemm){
     .name = "Gemm",
     .min_inputs = 2,
     .max_inputs = 3,
-    .attrs = {attr_float("alpha", 1.0f), attr_float("beta", 1.0f), attr_int("transA", 0), attr_int("transB", 0),
-              attr_int("broadcast", 0)},
+    .attrs = gemm_attrs(),
     .infer = infer,
     .run = run,
 };

@@ -7,8 +7,15 @@
 #include <vector>
 
 #include "core/tensor.hpp"
+#include "ops/op_def.hpp"
 
 namespace hone::ops {
+
+/// Gemm's attributes (shared with FusedGemm, which adds its epilogue's).
+inline std::vector<AttrSpec> gemm_attrs() {
+  return {attr_float("alpha", 1.0f), attr_float("beta", 1.0f), attr_int("transA", 0), attr_int("transB", 0),
+          attr_int("broadcast", 0)};
+}
 
 /// The accumulation type for element type T.
 template <class T>

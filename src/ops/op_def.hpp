@@ -110,6 +110,8 @@ class InferContext : public AttrReader {
   bool has_output(size_t i) const;
   void set_output(size_t i, ir::Type t);
   void set_output(size_t i, DataType dtype, ir::TensorShape shape) { set_output(i, ir::Type::tensor(dtype, std::move(shape))); }
+  /// The type set_output() gave output i so far (Unknown before).
+  const ir::Type& output_type(size_t i) const { return (*output_types_)[i]; }
   /// Fails unless input i is a tensor whose dtype is in `allowed` (names it in the message).
   Status require_dtype(size_t i, std::initializer_list<DataType> allowed) const;
 

@@ -1,6 +1,7 @@
 // Node-by-node interpretation of an IR graph with reference kernels (reference_executor.hpp).
 #include "runtime/reference_executor.hpp"
 
+#include <functional>
 #include <new>
 #include <stdexcept>
 #include <unordered_map>
@@ -11,19 +12,115 @@
 namespace hone::runtime {
 namespace {
 
-// Values live in a scope per graph invocation; subgraph scopes see their parents'.
+// Values live in a scope per graph invocation; subgraph scopes see their parents', and the
+// outermost scope of a subgraph the engine runs sees the engine's values through `outer`.
 struct Scope {
   const Scope* parent = nullptr;
+  const SubgraphInterpreter::Lookup* outer = nullptr;
   std::unordered_map<const ir::Value*, Datum> values;
 
   const Datum* find(const ir::Value* v) const {
     for (const Scope* s = this; s; s = s->parent) {
       auto it = s->values.find(v);
       if (it != s->values.end()) return &it->second;
+      if (!s->parent && s->outer && *s->outer) return (*s->outer)(v);
     }
     return nullptr;
   }
 };
+
+class Interpreter : public ops::SubgraphRunner {
+ public:
+  Interpreter(const Scope* parent, const SubgraphInterpreter::Lookup* outer, uint64_t seed)
+      : parent_(parent), outer_(outer), seed_(seed) {}
+
+  Result<std::vector<Datum>> run_graph(const ir::Graph& g, std::vector<Datum> inputs) {
+    Scope scope;
+    scope.parent = parent_;
+    scope.outer = outer_;
+    size_t k = 0;
+    for (const ir::Value* v : g.inputs()) {
+      if (v->is_constant() && k >= inputs.size()) continue;  // initializer-backed input, not fed
+      if (k >= inputs.size()) {
+        return invalid_argument("graph '" + g.name() + "' expects more inputs than the " + std::to_string(inputs.size()) + " given");
+      }
+      scope.values[v] = std::move(inputs[k++]);
+    }
+    // Last use of each value inside this graph (captures count for the node holding them).
+    std::unordered_map<const ir::Value*, size_t> last_use;
+    for (size_t i = 0; i < g.nodes().size(); ++i) {
+      const ir::Node& n = *g.nodes()[i];
+      for (const ir::Value* v : n.inputs()) {
+        if (v) last_use[v] = i;
+      }
+      for (const ir::Graph* sub : n.subgraphs()) {
+        for (const ir::Value* v : ir::captured_values(*sub, &g)) last_use[v] = i;
+      }
+    }
+    std::unordered_set<const ir::Value*> keep(g.outputs().begin(), g.outputs().end());
+
+    for (size_t i = 0; i < g.nodes().size(); ++i) {
+      const ir::Node& n = *g.nodes()[i];
+      HONE_RETURN_IF_ERROR(run_node(n, &scope));
+      for (const ir::Value* v : n.inputs()) {
+        if (v && v->graph() == &g && last_use[v] == i && !keep.count(v)) scope.values.erase(v);
+      }
+    }
+    std::vector<Datum> outputs;
+    for (const ir::Value* v : g.outputs()) {
+      const Datum* d = lookup(scope, v);
+      if (!d) return invalid_model("graph output '" + v->name() + "' was not computed");
+      outputs.push_back(*d);
+    }
+    return outputs;
+  }
+
+  Result<std::vector<Datum>> run(const ir::Graph& body, std::vector<Datum> inputs) override {
+    Interpreter child(current_scope_, nullptr, seed_ + 7919);
+    return child.run_graph(body, std::move(inputs));
+  }
+
+ private:
+  const Datum* lookup(const Scope& scope, const ir::Value* v) {
+    if (const Datum* d = scope.find(v)) return d;
+    if (v->is_constant()) {
+      auto [it, inserted] = constants_.try_emplace(v, Datum::of(v->constant()));
+      return &it->second;
+    }
+    return nullptr;
+  }
+
+  Status run_node(const ir::Node& n, Scope* scope) {
+    std::vector<const Datum*> inputs;
+    for (size_t i = 0; i < n.num_inputs(); ++i) {
+      const ir::Value* v = n.input(i);
+      const Datum* d = v ? lookup(*scope, v) : nullptr;
+      if (v && !d) {
+        return internal_error("value '" + v->name() + "' is not available").with_node(n.name(), n.op_type());
+      }
+      inputs.push_back(d);
+    }
+    std::vector<Datum> outputs(n.num_outputs());
+    for (Datum& d : outputs) d.tensor = Tensor();
+    HONE_RETURN_IF_ERROR(allocate_outputs(n, inputs, &outputs));
+    current_scope_ = scope;
+    ops::KernelContext kctx(n, inputs, &outputs, this, seed_++);
+    HONE_RETURN_IF_ERROR(run_kernel(ops::op_def(n.kind()).run, kctx));
+    HONE_RETURN_IF_ERROR(finish_outputs(n, &outputs));
+    for (size_t i = 0; i < n.num_outputs(); ++i) {
+      if (const ir::Value* v = n.output(i)) scope->values[v] = std::move(outputs[i]);
+    }
+    return Status::ok();
+  }
+
+  const Scope* parent_;
+  const SubgraphInterpreter::Lookup* outer_;
+  const Scope* current_scope_ = nullptr;
+  uint64_t seed_ = 0;
+  std::unordered_map<const ir::Value*, Datum> constants_;
+};
+
+}  // namespace
 
 ir::Type runtime_type(const Datum& d, const ir::Type& declared) {
   switch (d.kind) {
@@ -48,153 +145,74 @@ ir::Type runtime_type(const Datum& d, const ir::Type& declared) {
   return declared;
 }
 
-// Collects values of `owner` read by anything inside subgraph `g`.
-void collect_captures(const ir::Graph& g, const ir::Graph* owner, std::vector<const ir::Value*>* out) {
-  for (const auto& n : g.nodes()) {
-    for (const ir::Value* v : n->inputs()) {
-      if (v && v->graph() == owner) out->push_back(v);
+Status allocate_outputs(const ir::Node& n, const std::vector<const Datum*>& inputs, std::vector<Datum>* outputs) {
+  bool all_defined = true;
+  for (size_t i = 0; i < n.num_outputs(); ++i) all_defined &= !n.output(i) || (*outputs)[i].tensor.defined();
+  if (all_defined) return Status::ok();
+  std::vector<ir::Type> in_types_store(inputs.size());
+  std::vector<const ir::Type*> in_types;
+  std::vector<const Tensor*> in_values;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Datum* d = inputs[i];
+    if (!d) {
+      in_types.push_back(nullptr);
+      in_values.push_back(nullptr);
+      continue;
     }
-    for (const ir::Graph* sub : n->subgraphs()) collect_captures(*sub, owner, out);
+    in_types_store[i] = runtime_type(*d, n.input(i) ? n.input(i)->type() : ir::Type());
+    in_types.push_back(&in_types_store[i]);
+    in_values.push_back(d->is_tensor() ? &d->tensor : nullptr);
   }
-  for (const ir::Value* v : g.outputs()) {
-    if (v && v->graph() == owner) out->push_back(v);
+  std::vector<ir::Type> out_types(n.num_outputs());
+  ops::InferContext ictx(n, in_types, in_values, &out_types);
+  Status s = ops::op_def(n.kind()).infer(ictx);
+  if (!s.is_ok()) return s.with_node(n.name(), n.op_type());
+  for (size_t i = 0; i < n.num_outputs(); ++i) {
+    const ir::Type& t = out_types[i];
+    if ((*outputs)[i].tensor.defined()) continue;
+    if (t.is_tensor() && t.shape.is_static() && t.dtype != DataType::Undefined) {
+      auto r = Tensor::create(t.dtype, t.shape.to_static());
+      if (!r.is_ok()) return Status(r.status()).with_node(n.name(), n.op_type());
+      (*outputs)[i].tensor = std::move(r).value();
+    }
   }
+  return Status::ok();
 }
 
-class Interpreter : public ops::SubgraphRunner {
- public:
-  Interpreter(const ReferenceOptions& options, const Scope* parent) : options_(options), parent_(parent) {}
-
-  Result<std::vector<Datum>> run_graph(const ir::Graph& g, std::vector<Datum> inputs) {
-    Scope scope;
-    scope.parent = parent_;
-    size_t k = 0;
-    for (const ir::Value* v : g.inputs()) {
-      if (v->is_constant() && k >= inputs.size()) continue;  // initializer-backed input, not fed
-      if (k >= inputs.size()) {
-        return invalid_argument("graph '" + g.name() + "' expects more inputs than the " + std::to_string(inputs.size()) + " given");
-      }
-      scope.values[v] = std::move(inputs[k++]);
-    }
-    // Last use of each value inside this graph (captures count for the node holding them).
-    std::unordered_map<const ir::Value*, size_t> last_use;
-    for (size_t i = 0; i < g.nodes().size(); ++i) {
-      const ir::Node& n = *g.nodes()[i];
-      for (const ir::Value* v : n.inputs()) {
-        if (v) last_use[v] = i;
-      }
-      std::vector<const ir::Value*> caps;
-      for (const ir::Graph* sub : n.subgraphs()) collect_captures(*sub, &g, &caps);
-      for (const ir::Value* v : caps) last_use[v] = i;
-    }
-    std::unordered_set<const ir::Value*> keep(g.outputs().begin(), g.outputs().end());
-
-    for (size_t i = 0; i < g.nodes().size(); ++i) {
-      const ir::Node& n = *g.nodes()[i];
-      HONE_RETURN_IF_ERROR(run_node(n, &scope));
-      for (const ir::Value* v : n.inputs()) {
-        if (v && v->graph() == &g && last_use[v] == i && !keep.count(v)) scope.values.erase(v);
-      }
-    }
-    std::vector<Datum> outputs;
-    for (const ir::Value* v : g.outputs()) {
-      const Datum* d = lookup(scope, v);
-      if (!d) return invalid_model("graph output '" + v->name() + "' was not computed");
-      outputs.push_back(*d);
-    }
-    return outputs;
+Status run_kernel(const std::function<Status(ops::KernelContext&)>& kernel, ops::KernelContext& ctx) {
+  // Kernels return Status; the standard library may still throw (allocation failure on a
+  // hostile size). The run boundary turns that into an error instead of a crash.
+  Status s;
+  try {
+    s = kernel(ctx);
+  } catch (const std::bad_alloc&) {
+    s = invalid_argument("out of memory while running the operator");
+  } catch (const std::exception& e) {
+    s = internal_error(std::string("unexpected exception: ") + e.what());
   }
+  if (!s.is_ok()) return s.with_node(ctx.node().name(), ctx.node().op_type());
+  return s;
+}
 
-  Result<std::vector<Datum>> run(const ir::Graph& body, std::vector<Datum> inputs) override {
-    Interpreter child(options_, current_scope_);
-    child.seed_ = seed_ + 7919;
-    return child.run_graph(body, std::move(inputs));
+Status finish_outputs(const ir::Node& n, std::vector<Datum>* outputs) {
+  for (size_t i = 0; i < n.num_outputs(); ++i) {
+    const ir::Value* v = n.output(i);
+    if (!v) continue;
+    Datum& d = (*outputs)[i];
+    if (d.is_tensor() && !d.tensor.defined()) {
+      return internal_error("kernel did not produce output " + std::to_string(i)).with_node(n.name(), n.op_type());
+    }
+    if (v->type().kind == ir::TypeKind::Optional) d.optional = true;
   }
+  return Status::ok();
+}
 
- private:
-  const Datum* lookup(const Scope& scope, const ir::Value* v) {
-    if (const Datum* d = scope.find(v)) return d;
-    if (v->is_constant()) {
-      auto [it, inserted] = constants_.try_emplace(v, Datum::of(v->constant()));
-      return &it->second;
-    }
-    return nullptr;
-  }
+SubgraphInterpreter::SubgraphInterpreter(Lookup outer, uint64_t seed) : outer_(std::move(outer)), seed_(seed) {}
 
-  Status run_node(const ir::Node& n, Scope* scope) {
-    std::vector<const Datum*> inputs;
-    std::vector<ir::Type> in_types_store(n.num_inputs());
-    std::vector<const ir::Type*> in_types;
-    std::vector<const Tensor*> in_values;
-    for (size_t i = 0; i < n.num_inputs(); ++i) {
-      const ir::Value* v = n.input(i);
-      if (!v) {
-        inputs.push_back(nullptr);
-        in_types.push_back(nullptr);
-        in_values.push_back(nullptr);
-        continue;
-      }
-      const Datum* d = lookup(*scope, v);
-      if (!d) {
-        return internal_error("value '" + v->name() + "' is not available").with_node(n.name(), n.op_type());
-      }
-      inputs.push_back(d);
-      in_types_store[i] = runtime_type(*d, v->type());
-      in_types.push_back(&in_types_store[i]);
-      in_values.push_back(d->is_tensor() ? &d->tensor : nullptr);
-    }
-    const ops::OpDef& def = ops::op_def(n.kind());
-    std::vector<ir::Type> out_types(n.num_outputs());
-    ops::InferContext ictx(n, in_types, in_values, &out_types);
-    Status s = def.infer(ictx);
-    if (!s.is_ok()) return s.with_node(n.name(), n.op_type());
-
-    std::vector<Datum> outputs(n.num_outputs());
-    for (size_t i = 0; i < n.num_outputs(); ++i) {
-      const ir::Type& t = out_types[i];
-      outputs[i].tensor = Tensor();
-      if (t.is_tensor() && t.shape.is_static() && t.dtype != DataType::Undefined) {
-        auto r = Tensor::create(t.dtype, t.shape.to_static());
-        if (!r.is_ok()) return Status(r.status()).with_node(n.name(), n.op_type());
-        outputs[i].tensor = std::move(r).value();
-      }
-    }
-    current_scope_ = scope;
-    ops::KernelContext kctx(n, inputs, &outputs, this, seed_++);
-    // Kernels return Status; the standard library may still throw (allocation failure on a
-    // hostile size). The run boundary turns that into an error instead of a crash.
-    try {
-      s = def.run(kctx);
-    } catch (const std::bad_alloc&) {
-      s = invalid_argument("out of memory while running the operator");
-    } catch (const std::exception& e) {
-      s = internal_error(std::string("unexpected exception: ") + e.what());
-    }
-    if (!s.is_ok()) return s.with_node(n.name(), n.op_type());
-    for (size_t i = 0; i < n.num_outputs(); ++i) {
-      const ir::Value* v = n.output(i);
-      if (!v) continue;
-      Datum& d = outputs[i];
-      if (d.is_tensor() && !d.tensor.defined()) {
-        return internal_error("kernel did not produce output " + std::to_string(i)).with_node(n.name(), n.op_type());
-      }
-      if (v->type().kind == ir::TypeKind::Optional) d.optional = true;
-      scope->values[v] = std::move(d);
-    }
-    return Status::ok();
-  }
-
-  const ReferenceOptions& options_;
-  const Scope* parent_;
-  const Scope* current_scope_ = nullptr;
-  uint64_t seed_ = 0;
-  std::unordered_map<const ir::Value*, Datum> constants_;
-
- public:
-  void set_seed(uint64_t s) { seed_ = s; }
-};
-
-}  // namespace
+Result<std::vector<Datum>> SubgraphInterpreter::run(const ir::Graph& body, std::vector<Datum> inputs) {
+  Interpreter interp(nullptr, &outer_, seed_);
+  return interp.run_graph(body, std::move(inputs));
+}
 
 ReferenceExecutor::ReferenceExecutor(const ir::Graph& graph, ReferenceOptions options)
     : graph_(graph), options_(options) {}
@@ -239,8 +257,7 @@ Result<std::vector<Datum>> ReferenceExecutor::run(std::vector<Datum> inputs) {
   for (const ir::Value* v : graph_.inputs()) {
     all.push_back(v->is_constant() ? Datum::of(v->constant()) : std::move(inputs[k++]));
   }
-  Interpreter interp(options_, nullptr);
-  interp.set_seed(options_.seed);
+  Interpreter interp(nullptr, nullptr, options_.seed);
   return interp.run_graph(graph_, std::move(all));
 }
 
