@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -70,6 +71,27 @@ CpuFeatures detect() {
 }
 
 }  // namespace
+
+const std::string& cpu_model_name() {
+  static const std::string name = [] {
+    std::string brand;
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (__get_cpuid(0x80000000, &eax, &ebx, &ecx, &edx) && eax >= 0x80000004) {
+      for (unsigned leaf = 0x80000002; leaf <= 0x80000004; ++leaf) {
+        unsigned r[4];
+        __cpuid(leaf, r[0], r[1], r[2], r[3]);
+        brand.append(reinterpret_cast<const char*>(r), sizeof r);
+      }
+    }
+#endif
+    brand.erase(std::find(brand.begin(), brand.end(), '\0'), brand.end());
+    while (!brand.empty() && brand.back() == ' ') brand.pop_back();
+    while (!brand.empty() && brand.front() == ' ') brand.erase(brand.begin());
+    return brand.empty() ? std::string("unknown x86-64") : brand;
+  }();
+  return name;
+}
 
 const CpuFeatures& CpuFeatures::host() {
   static const CpuFeatures features = detect();

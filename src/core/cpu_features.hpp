@@ -42,4 +42,8 @@ struct CpuFeatures {
   static const std::vector<std::string>& known_names();
 };
 
+/// This CPU's model name from CPUID's brand string ("AMD EPYC 9R45 ..."), trimmed; "unknown
+/// x86-64" when the CPU does not report one. Engines and timing caches record it.
+const std::string& cpu_model_name();
+
 }  // namespace hone

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/data_type.hpp"
@@ -21,26 +22,34 @@ struct InputProfile {
   Shape min, opt, max;
 };
 
-/// How one layer (one node of the optimized top-level graph) runs.
+/// One tactic's measured time for a layer at the opt shapes (the auto-tuner's record).
+struct TacticTiming {
+  std::string tactic;
+  double ms = 0;
+};
+
+/// How one layer (one node of the optimized top-level graph) runs. The layer's name, and the
+/// original model nodes it fused, are the node's name (parts joined with " + ").
 struct Layer {
-  std::string tactic = "ref";               // Tactic::id() of the chosen kernel
-  DataType precision = DataType::Float;     // the precision it computes in
-  std::vector<std::string> fused;           // original model node names, in graph order
-  std::vector<Tensor> packed;               // Tactic::prepare() output (stored in the file)
-  size_t workspace_bytes = 0;               // Tactic::workspace_bytes() at the opt shapes
+  std::string tactic = "ref";            // Tactic::id() of the chosen kernel
+  DataType precision = DataType::Float;  // the precision it computes in
+  std::vector<Tensor> packed;            // Tactic::prepare() output (stored in the file)
+  uint64_t workspace_bytes = 0;          // Tactic::workspace_bytes() at the opt shapes
+  std::vector<TacticTiming> timings;     // every timed candidate, fastest first (empty: not timed)
 };
 
 /// Memory totals the builder measured at the opt shapes (reported by inspect).
 struct MemorySummary {
-  uint64_t arena_bytes = 0;        // peak activation memory: the arena the planner needs
-  uint64_t activation_bytes = 0;   // sum of every activation's size, as if none were reused
-  uint64_t weight_bytes = 0;       // constants plus packed weights
-  uint64_t workspace_bytes = 0;    // largest per-layer workspace
+  uint64_t arena_bytes = 0;       // peak activation memory: the arena the planner needs
+  uint64_t activation_bytes = 0;  // sum of every activation's size, as if none were reused
+  uint64_t weight_bytes = 0;      // constants plus packed weights
+  uint64_t workspace_bytes = 0;   // largest per-layer workspace
 };
 
 struct Plan {
   std::string hone_version = HONE_VERSION_STRING;  // of the builder that wrote it
   std::string device = "cpu";                      // Backend::device()
+  std::string device_name;                         // the CPU (or GPU) model it was tuned on
   std::vector<std::string> required_isa;           // union of the tactics' CpuFeatures names
   int threads = 1;                                 // default thread count for contexts
   std::vector<InputProfile> profiles;              // one per runtime input with a dynamic dim
