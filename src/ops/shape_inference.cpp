@@ -33,45 +33,73 @@ ir::Type merge_types(const ir::Type& inferred, const ir::Type& declared) {
 
 namespace {
 
+bool inputs_known(const ir::Node& node) {
+  for (const ir::Value* v : node.inputs()) {
+    if (v && (v->type().kind == ir::TypeKind::Unknown || (v->type().is_tensor() && v->type().dtype == DataType::Undefined))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The operator's rule on the node's current input types; fills `out_types`.
+Status apply_rule(const ir::Node& node, std::vector<ir::Type>* out_types) {
+  std::vector<const ir::Type*> in_types;
+  std::vector<const Tensor*> in_values;
+  for (ir::Value* v : node.inputs()) {
+    in_types.push_back(v ? &v->type() : nullptr);
+    in_values.push_back(v && v->is_constant() ? &v->constant() : nullptr);
+  }
+  out_types->assign(node.num_outputs(), ir::Type());
+  InferContext ctx(node, in_types, in_values, out_types);
+  Status s = op_def(node.kind()).infer(ctx);
+  if (!s.is_ok()) return s.with_node(node.name(), node.op_type());
+  return s;
+}
+
+// Merges the rule's output types into the node's values; reports a declared element type
+// that contradicts the operator.
+Status merge_outputs(ir::Node& node, const std::vector<ir::Type>& out_types) {
+  for (size_t i = 0; i < node.num_outputs(); ++i) {
+    ir::Value* v = node.output(i);
+    if (!v) continue;
+    const ir::Type& declared = v->type();
+    if (declared.is_tensor() && out_types[i].is_tensor() && declared.dtype != DataType::Undefined &&
+        out_types[i].dtype != DataType::Undefined && declared.dtype != out_types[i].dtype) {
+      return invalid_model("output '" + v->name() + "' is declared " + std::string(dtype_name(declared.dtype)) +
+                           " but the operator produces " + std::string(dtype_name(out_types[i].dtype)))
+          .with_node(node.name(), node.op_type());
+    }
+  }
+  for (size_t i = 0; i < node.num_outputs(); ++i) {
+    if (ir::Value* v = node.output(i)) v->set_type(merge_types(out_types[i], v->type()));
+  }
+  return Status::ok();
+}
+
 void infer_into(ir::Graph& g, std::vector<std::string>* problems) {
   for (const auto& node : g.nodes()) {
     for (ir::Graph* sub : node->subgraphs()) infer_into(*sub, problems);
-    std::vector<const ir::Type*> in_types;
-    std::vector<const Tensor*> in_values;
-    for (ir::Value* v : node->inputs()) {
-      in_types.push_back(v ? &v->type() : nullptr);
-      in_values.push_back(v && v->is_constant() ? &v->constant() : nullptr);
-    }
-    std::vector<ir::Type> out_types(node->num_outputs());
-    InferContext ctx(*node, in_types, in_values, &out_types);
-    Status s = op_def(node->kind()).infer(ctx);
+    std::vector<ir::Type> out_types;
+    Status s = apply_rule(*node, &out_types);
     if (!s.is_ok()) {
       // With an input of unknown type the rule cannot judge the node: leave its outputs as
       // declared and let the run-time check (which always knows the types) decide.
-      bool all_known = true;
-      for (const ir::Type* t : in_types) {
-        if (t && (t->kind == ir::TypeKind::Unknown || (t->is_tensor() && t->dtype == DataType::Undefined))) all_known = false;
-      }
-      if (all_known) problems->push_back(s.with_node(node->name(), node->op_type()).to_string());
+      if (inputs_known(*node)) problems->push_back(s.to_string());
       continue;
     }
-    for (size_t i = 0; i < node->num_outputs(); ++i) {
-      ir::Value* v = node->output(i);
-      if (!v) continue;
-      const ir::Type& declared = v->type();
-      if (declared.is_tensor() && out_types[i].is_tensor() && declared.dtype != DataType::Undefined &&
-          out_types[i].dtype != DataType::Undefined && declared.dtype != out_types[i].dtype) {
-        problems->push_back("node '" + node->name() + "' (" + node->op_type() + "): output '" + v->name() +
-                            "' is declared " + std::string(dtype_name(declared.dtype)) + " but the operator produces " +
-                            std::string(dtype_name(out_types[i].dtype)));
-        continue;
-      }
-      v->set_type(merge_types(out_types[i], declared));
-    }
+    s = merge_outputs(*node, out_types);
+    if (!s.is_ok()) problems->push_back(s.to_string());
   }
 }
 
 }  // namespace
+
+Status infer_node_types(ir::Node& node) {
+  std::vector<ir::Type> out_types;
+  HONE_RETURN_IF_ERROR(apply_rule(node, &out_types));
+  return merge_outputs(node, out_types);
+}
 
 Status infer_graph_types(ir::Graph& g) {
   std::vector<std::string> problems;
