@@ -3,6 +3,21 @@
 
 namespace hone {
 
+LayerDesc LayerDesc::of(const ir::Node& node, const std::unordered_map<const ir::Value*, ir::Type>& types,
+                        DataType precision) {
+  LayerDesc d;
+  d.node = &node;
+  d.precision = precision;
+  auto type_of = [&](const ir::Value* v) {
+    if (!v) return ir::Type();
+    auto it = types.find(v);
+    return it != types.end() ? it->second : v->type();
+  };
+  for (const ir::Value* v : node.inputs()) d.input_types.push_back(type_of(v));
+  for (const ir::Value* v : node.outputs()) d.output_types.push_back(type_of(v));
+  return d;
+}
+
 const Tactic* Backend::find_tactic(std::string_view id) const {
   for (const Tactic* t : tactics()) {
     if (t->id() == id) return t;

@@ -4,10 +4,12 @@
 // the tactic up by that ID. Reference kernels are the CPU backend's last-resort tactic.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/cpu_features.hpp"
@@ -26,6 +28,25 @@ struct LayerDesc {
   std::vector<ir::Type> input_types;   // nullptr inputs have TypeKind::Unknown
   std::vector<ir::Type> output_types;
   DataType precision = DataType::Float;  // the precision the builder asks for
+
+  /// A layer's description with the types its values have in `types` (from
+  /// ops::types_for_input_shapes), falling back to the graph's own types.
+  static LayerDesc of(const ir::Node& node, const std::unordered_map<const ir::Value*, ir::Type>& types,
+                      DataType precision);
+};
+
+/// What one run of a layer hands its tactic. Grows as the backends do (thread pools, streams);
+/// tactics read what they need.
+struct LayerRun {
+  /// The layer's node (attributes), inputs and outputs. Outputs whose shape is known before
+  /// the run are pre-allocated (arena views or caller buffers: write into them); others are
+  /// allocated by the tactic through allocate_output().
+  ops::KernelContext& kernel;
+  /// The tactic's prepare() output for this layer (packed weights), in the engine's memory.
+  std::span<const Tensor> packed;
+  /// Scratch memory of at least workspace_bytes() at the run's shapes, 64-byte aligned,
+  /// owned by the execution context, contents undefined.
+  std::span<std::byte> workspace;
 };
 
 /// One implementation of a layer for one device, ISA, layout and precision. Stateless and
@@ -45,9 +66,8 @@ class Tactic {
   /// Packs the layer's constant inputs once (blocked weights, folded scales). The tensors
   /// are stored in the engine file and handed back to run() as `packed`.
   virtual Result<std::vector<Tensor>> prepare(const LayerDesc& layer) const { return std::vector<Tensor>{}; }
-  /// Runs the layer: inputs and attributes through `ctx`, outputs pre-allocated where their
-  /// shape is static (otherwise allocated through ctx.allocate_output). Thread-safe.
-  virtual Status run(ops::KernelContext& ctx, std::span<const Tensor> packed) const = 0;
+  /// Runs the layer (see LayerRun). Thread-safe: contexts of one engine call it concurrently.
+  virtual Status run(const LayerRun& run) const = 0;
 };
 
 /// A device's tactics and identity.

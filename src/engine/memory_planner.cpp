@@ -96,6 +96,7 @@ Result<MemoryPlan> plan_memory(const ir::Graph& g, const TypeLookup& type_of, co
     if (options.alias_views && is_view_op(n.kind()) && n.num_outputs() == 1 && n.input(0) &&
         info.count(n.input(0)) && info.count(n.output(0)) && info[n.input(0)].bytes == info[n.output(0)].bytes) {
       alias[n.output(0)] = {n.input(0), 0};
+      plan.elided[static_cast<size_t>(i)] = true;  // the output is the input's bytes already
       continue;
     }
     if (!options.concat_in_place || n.kind() != ir::OpKind::Concat || !info.count(n.output(0))) continue;

@@ -7,8 +7,8 @@
 //
 // Two kinds of aliasing remove copies: view layers (Reshape, Flatten, Squeeze, Unsqueeze,
 // Identity) share their input's bytes, and a Concat along a leading axis has each producer
-// write its output straight into its slice of the concat's buffer; that Concat layer is
-// then elided (nothing left to run).
+// write its output straight into its slice of the concat's buffer; both layers are then
+// elided (nothing left to run).
 #pragma once
 
 #include <cstdint>
@@ -36,7 +36,8 @@ struct MemoryPlan {
   /// Arena byte offset of every planned value (values produced by top-level layers with a
   /// static tensor type, not external, not strings).
   std::unordered_map<const ir::Value*, uint64_t> offsets;
-  /// Per top-level node: true for a Concat whose inputs are already written in place.
+  /// Per top-level node: true when running it would change nothing — a Concat whose inputs
+  /// are already written in place, or a view layer whose output shares its input's bytes.
   std::vector<bool> elided;
   uint64_t arena_bytes = 0;       // bytes the arena needs (the peak)
   uint64_t activation_bytes = 0;  // sum of the planned buffers' sizes, as if none were reused

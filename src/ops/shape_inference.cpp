@@ -101,6 +101,42 @@ Status infer_node_types(ir::Node& node) {
   return merge_outputs(node, out_types);
 }
 
+std::unordered_map<const ir::Value*, ir::Type> types_for_input_shapes(const ir::Graph& g,
+                                                                     const std::vector<Shape>& shapes) {
+  std::unordered_map<const ir::Value*, ir::Type> types;
+  const std::vector<ir::Value*> inputs = g.runtime_inputs();
+  for (size_t i = 0; i < inputs.size() && i < shapes.size(); ++i) {
+    if (inputs[i]->type().is_tensor()) {
+      types[inputs[i]] = ir::Type::tensor(inputs[i]->type().dtype, ir::TensorShape::of(shapes[i]));
+    }
+  }
+  std::vector<ir::Type> in_store;
+  for (const auto& node : g.nodes()) {
+    in_store.assign(node->num_inputs(), ir::Type());
+    std::vector<const ir::Type*> in_types;
+    std::vector<const Tensor*> in_values;
+    for (size_t i = 0; i < node->num_inputs(); ++i) {
+      const ir::Value* v = node->input(i);
+      if (!v) {
+        in_types.push_back(nullptr);
+        in_values.push_back(nullptr);
+        continue;
+      }
+      auto it = types.find(v);
+      in_store[i] = it != types.end() ? it->second : v->type();
+      in_types.push_back(&in_store[i]);
+      in_values.push_back(v->is_constant() ? &v->constant() : nullptr);
+    }
+    std::vector<ir::Type> out(node->num_outputs());
+    InferContext ctx(*node, in_types, in_values, &out);
+    const bool ok = op_def(node->kind()).infer(ctx).is_ok();
+    for (size_t k = 0; k < node->num_outputs(); ++k) {
+      if (const ir::Value* v = node->output(k)) types[v] = ok ? merge_types(out[k], v->type()) : v->type();
+    }
+  }
+  return types;
+}
+
 Status infer_graph_types(ir::Graph& g) {
   std::vector<std::string> problems;
   infer_into(g, &problems);

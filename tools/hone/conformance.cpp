@@ -13,12 +13,15 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <regex>
 #include <thread>
 
+#include "hone/builder.hpp"
+#include "hone/engine.hpp"
 #include "import/onnx/onnx_importer.hpp"
 #include "import/onnx/tensor_proto.hpp"
 #include "runtime/compare.hpp"
@@ -30,7 +33,13 @@ namespace hone::cli {
 namespace {
 namespace fs = std::filesystem;
 
+// How each test's model runs: the reference executor (the operators' meaning), or an engine
+// built from it (optimized graph, tactics, memory plan) — directly, or after a round trip
+// through the engine-file bytes.
+enum class Mode { Reference, Engine, EngineFile };
+
 struct ConformanceOptions {
+  Mode mode = Mode::Reference;
   std::string dir;
   std::string filter;
   int jobs = 1;
@@ -99,7 +108,28 @@ std::vector<TestCase> discover(const fs::path& root) {
   return cases;
 }
 
-Status run_datasets(const TestCase& tc, const ir::Graph& g, const runtime::Tolerance& tol, bool values_checked) {
+using Runner = std::function<Result<std::vector<Datum>>(std::vector<Datum>)>;
+
+// A runner for the model of `tc` (`g` is its imported graph, used as the reference executor's).
+Result<Runner> make_runner(const TestCase& tc, const ir::Graph& g, Mode mode) {
+  if (mode == Mode::Reference) {
+    return Runner([&g](std::vector<Datum> feeds) { return runtime::ReferenceExecutor(g).run(std::move(feeds)); });
+  }
+  HONE_ASSIGN_OR_RETURN(auto network, onnx_import::import_file(tc.model));
+  HONE_ASSIGN_OR_RETURN(engine::Plan plan, build_plan(std::move(network), BuildConfig{}));
+  std::shared_ptr<const Engine> engine;
+  if (mode == Mode::EngineFile) {
+    HONE_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, engine::serialize_plan(plan));
+    HONE_ASSIGN_OR_RETURN(engine, Engine::load_from_memory(std::make_shared<const std::vector<uint8_t>>(std::move(bytes))));
+  } else {
+    HONE_ASSIGN_OR_RETURN(engine, Engine::from_plan(std::move(plan)));
+  }
+  std::shared_ptr<ExecutionContext> ctx = engine->create_context();
+  return Runner([engine, ctx](std::vector<Datum> feeds) { return ctx->run(std::move(feeds)); });
+}
+
+Status run_datasets(const TestCase& tc, const ir::Graph& g, const Runner& run, const runtime::Tolerance& tol,
+                    bool values_checked) {
   const auto inputs = g.runtime_inputs();
   std::vector<fs::path> sets;
   std::error_code ec;
@@ -122,8 +152,7 @@ Status run_datasets(const TestCase& tc, const ir::Graph& g, const runtime::Toler
       HONE_ASSIGN_OR_RETURN(Datum d, onnx_import::read_datum_file(f, inputs[i]->type()));
       feeds.push_back(std::move(d));
     }
-    runtime::ReferenceExecutor exec(g);
-    HONE_ASSIGN_OR_RETURN(std::vector<Datum> outs, exec.run(std::move(feeds)));
+    HONE_ASSIGN_OR_RETURN(std::vector<Datum> outs, run(std::move(feeds)));
     for (size_t k = 0; k < g.outputs().size(); ++k) {
       const fs::path f = set / ("output_" + std::to_string(k) + ".pb");
       if (!fs::exists(f, ec)) continue;
@@ -139,14 +168,13 @@ Status run_datasets(const TestCase& tc, const ir::Graph& g, const runtime::Toler
   return Status::ok();
 }
 
-Status run_light(const TestCase& tc, const ir::Graph& g, const runtime::Tolerance& tol) {
+Status run_light(const TestCase& tc, const ir::Graph& g, const Runner& run, const runtime::Tolerance& tol) {
   const auto inputs = g.runtime_inputs();
   if (inputs.size() != 1) return invalid_model("light model with " + std::to_string(inputs.size()) + " inputs");
   Shape shape;
   for (const ir::Dim& d : inputs[0]->type().shape.dims) shape.push_back(d.is_known() ? d.value : 1);
   std::vector<Datum> feeds{Datum::of(arange_input(shape))};
-  runtime::ReferenceExecutor exec(g);
-  HONE_ASSIGN_OR_RETURN(std::vector<Datum> outs, exec.run(std::move(feeds)));
+  HONE_ASSIGN_OR_RETURN(std::vector<Datum> outs, run(std::move(feeds)));
   const fs::path f = tc.model.parent_path() / (tc.model.stem().string() + "_output_0.pb");
   HONE_ASSIGN_OR_RETURN(Datum expected, onnx_import::read_datum_file(f, g.outputs()[0]->type()));
   Status s = runtime::compare_datum(outs[0], expected, tol);
@@ -155,14 +183,16 @@ Status run_light(const TestCase& tc, const ir::Graph& g, const runtime::Toleranc
 }
 
 // Runs one test in this process; returns "P", or "F<message>".
-std::string run_case(const TestCase& tc) {
+std::string run_case(const TestCase& tc, Mode mode) {
   runtime::Tolerance tol;
   if (auto it = tolerance_overrides().find(tc.name); it != tolerance_overrides().end()) tol = it->second;
   auto g = onnx_import::import_file(tc.model);
   if (!g.is_ok()) return "F" + g.status().to_string();
   const auto random = random_output_tests().find(tc.name);
   const bool values_checked = random == random_output_tests().end();
-  Status s = tc.light ? run_light(tc, **g, tol) : run_datasets(tc, **g, tol, values_checked);
+  auto runner = make_runner(tc, **g, mode);
+  if (!runner.is_ok()) return "F" + runner.status().to_string();
+  Status s = tc.light ? run_light(tc, **g, *runner, tol) : run_datasets(tc, **g, *runner, tol, values_checked);
   if (!s.is_ok()) return "F" + s.to_string();
   return values_checked ? "P" : "S" + random->second;
 }
@@ -204,7 +234,7 @@ int conformance_verb(const ConformanceOptions& opt) {
       if (pid < 0) return fail("fork() failed");
       if (pid == 0) {
         close(fds[0]);
-        const std::string r = run_case(cases[next]);
+        const std::string r = run_case(cases[next], opt.mode);
         size_t off = 0;
         while (off < r.size()) {
           const ssize_t w = write(fds[1], r.data() + off, r.size() - off);
@@ -292,6 +322,13 @@ void register_conformance(CLI::App& app, Actions& actions) {
   sub->add_option("--timeout", opt->timeout_s, "Seconds per test before it counts as failed (default 300)");
   sub->add_option("--floor", opt->floor, "Exit non-zero only when fewer than this many tests pass");
   sub->add_option("--results", opt->results_file, "Write PASS/FAIL/SKIP per test to this file");
+  sub->add_option("--mode", opt->mode,
+                  "How models run: reference (the reference executor, default), engine (built and optimized), "
+                  "engine-file (built, serialized to engine-file bytes, loaded, then run)")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, Mode>{{"reference", Mode::Reference},
+                                                                       {"engine", Mode::Engine},
+                                                                       {"engine-file", Mode::EngineFile}},
+                                          CLI::ignore_case));
   sub->callback([opt, &actions] { actions.push_back([opt] { return conformance_verb(*opt); }); });
 }
 

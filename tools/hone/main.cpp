@@ -10,7 +10,10 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("hone ") + HONE_VERSION_STRING);
   app.require_subcommand(1);
   hone::cli::Actions actions;
+  hone::cli::register_build(app, actions);
   hone::cli::register_run(app, actions);
+  hone::cli::register_bench(app, actions);
+  hone::cli::register_inspect(app, actions);
   hone::cli::register_conformance(app, actions);
   hone::cli::register_ops(app, actions);
   try {

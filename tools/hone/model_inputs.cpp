@@ -1,7 +1,9 @@
 // --shapes parsing and generated inputs (model_inputs.hpp).
 #include "tools/hone/model_inputs.hpp"
 
-#include <sstream>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
 
 #include "import/onnx/model_builder.hpp"
 #include "import/onnx/onnx_importer.hpp"
@@ -17,65 +19,128 @@ Result<std::unique_ptr<ir::Graph>> load_model(const std::string& path) {
   return onnx_import::import_file(path);
 }
 
-Result<std::map<std::string, Shape>> parse_shapes(const std::vector<std::string>& specs) {
-  std::map<std::string, Shape> out;
-  for (const std::string& joined : specs) {
-    std::stringstream ss(joined);
-    std::string spec;
-    while (std::getline(ss, spec, ',')) {
-      const auto colon = spec.rfind(':');
-      if (colon == std::string::npos || colon == 0 || colon + 1 >= spec.size()) {
-        return invalid_argument("--shapes expects name:1x3x224x224, got '" + spec + "'");
-      }
-      Shape shape;
-      std::stringstream dims(spec.substr(colon + 1));
-      std::string d;
-      while (std::getline(dims, d, 'x')) {
-        try {
-          size_t used = 0;
-          const long long v = std::stoll(d, &used);
-          if (used != d.size() || v < 0) throw std::invalid_argument(d);
-          shape.push_back(v);
-        } catch (...) {
-          return invalid_argument("--shapes: '" + d + "' in '" + spec + "' is not a dimension");
-        }
-      }
-      out[spec.substr(0, colon)] = shape;
-    }
+bool is_model_path(const std::string& path) {
+  return path.rfind("builtin:", 0) == 0 || std::filesystem::path(path).extension() == ".onnx";
+}
+
+Result<std::map<std::string, ShapeRange>> parse_shapes(const std::vector<std::string>& specs) {
+  std::map<std::string, ShapeRange> out;
+  for (const std::string& spec : specs) {
+    HONE_ASSIGN_OR_RETURN(auto part, parse_shape_spec(spec));
+    for (auto& [name, range] : part) out[name] = std::move(range);
   }
   return out;
 }
 
-Result<Shape> resolve_input_shape(const ir::Value& v, const std::map<std::string, Shape>& shapes,
+void BuildFlags::add_to(CLI::App* app) {
+  app->add_option("--threads", threads, "Threads per execution context (default: all cores)")->check(CLI::NonNegativeNumber);
+  app->add_option("--shapes", shapes,
+                  "Input shapes, name:1x3x224x224, or a profile name:MINx..-MAXx.. (repeatable, or joined with ',')");
+  app->add_option("--timing-cache", timing_cache, "Read and update tactic timings in this file");
+  app->add_option("--tactics", tactics, "Only these tactic IDs or families may be chosen (repeatable)");
+  app->add_option("--disable-pass", disabled_passes, "Skip this optimization pass (repeatable)");
+  app->add_flag("--no-optimize", no_optimize, "Build the graph as imported, without optimization passes");
+  app->add_option("--workspace", workspace, "Largest scratch memory a layer may use, in bytes (0: no limit)");
+}
+
+Result<BuildConfig> BuildFlags::config() const {
+  BuildConfig c;
+  c.threads = threads;
+  HONE_ASSIGN_OR_RETURN(c.input_shapes, parse_shapes(shapes));
+  c.timing_cache_path = timing_cache;
+  c.tactics = tactics;
+  c.optimize = !no_optimize;
+  c.passes.disabled = disabled_passes;
+  c.workspace_limit = workspace;
+  return c;
+}
+
+std::function<void(std::string_view, double)> progress_printer() {
+  return [start = std::chrono::steady_clock::now(), last = std::string()](std::string_view stage,
+                                                                          double fraction) mutable {
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (s < 1.0 || (stage == last && stage != "tactics")) return;
+    last = std::string(stage);
+    std::fprintf(stderr, "[%6.1f s] build: %-8s %3.0f%%\n", s, last.c_str(), 100.0 * fraction);
+  };
+}
+
+Result<std::shared_ptr<const Engine>> open_engine(const std::string& path, const BuildFlags& flags, bool progress) {
+  if (!is_model_path(path)) return Engine::load(path);
+  HONE_ASSIGN_OR_RETURN(BuildConfig config, flags.config());
+  HONE_ASSIGN_OR_RETURN(auto network, load_model(path));
+  if (progress) config.progress = progress_printer();
+  HONE_ASSIGN_OR_RETURN(engine::Plan plan, build_plan(std::move(network), config));
+  return Engine::from_plan(std::move(plan));
+}
+
+Result<Shape> resolve_input_shape(const TensorDesc& desc, const std::map<std::string, ShapeRange>& shapes,
                                   std::vector<std::string>* notes) {
-  const ir::TensorShape& declared = v.type().shape;
-  auto it = shapes.find(v.name());
+  auto it = shapes.find(desc.name);
   if (it != shapes.end()) {
-    if (declared.has_rank && declared.rank() != it->second.size()) {
-      return invalid_argument("--shapes gives input '" + v.name() + "' rank " + std::to_string(it->second.size()) +
-                              ", the model declares " + declared.to_string());
+    const Shape& s = it->second.opt;
+    if (desc.has_shape && desc.shape.size() != s.size()) {
+      return invalid_argument("--shapes gives input '" + desc.name + "' rank " + std::to_string(s.size()) +
+                              ", it has rank " + std::to_string(desc.shape.size()));
     }
-    for (size_t i = 0; declared.has_rank && i < declared.rank(); ++i) {
-      if (declared.dims[i].is_known() && declared.dims[i].value != it->second[i]) {
-        return invalid_argument("--shapes gives input '" + v.name() + "' shape " + shape_to_string(it->second) +
-                                ", the model fixes it to " + declared.to_string());
+    for (size_t i = 0; desc.has_shape && i < desc.shape.size(); ++i) {
+      if (desc.shape[i] >= 0 && desc.shape[i] != s[i]) {
+        return invalid_argument("--shapes gives input '" + desc.name + "' shape " + shape_to_string(s) +
+                                ", its dimension " + std::to_string(i) + " is fixed to " + std::to_string(desc.shape[i]));
       }
     }
-    return it->second;
+    return s;
   }
-  if (!declared.has_rank) {
-    return invalid_argument("input '" + v.name() + "' has no declared shape; give one with --shapes " + v.name() + ":...");
+  if (!desc.has_shape) {
+    return invalid_argument("input '" + desc.name + "' has no declared shape; give one with --shapes " + desc.name + ":...");
   }
   Shape s;
-  for (const ir::Dim& d : declared.dims) {
-    if (d.is_known()) {
-      s.push_back(d.value);
+  for (size_t i = 0; i < desc.shape.size(); ++i) {
+    if (desc.shape[i] >= 0) {
+      s.push_back(desc.shape[i]);
     } else {
       s.push_back(1);
-      if (notes) notes->push_back("input '" + v.name() + "': dimension '" + (d.symbol.empty() ? "?" : d.symbol) + "' set to 1 (use --shapes)");
+      if (notes) notes->push_back("input '" + desc.name + "': dimension " + std::to_string(i) + " set to 1 (use --shapes)");
     }
   }
   return s;
+}
+
+Result<std::vector<Datum>> generated_inputs(const Engine& engine, const std::map<std::string, ShapeRange>& shapes,
+                                            std::vector<std::string>* notes) {
+  std::vector<Datum> feeds;
+  for (const TensorDesc& d : engine.inputs()) {
+    if (!d.is_tensor) return invalid_argument("input '" + d.name + "' is not a tensor; give it with --input");
+    HONE_ASSIGN_OR_RETURN(Shape shape, resolve_input_shape(d, shapes, notes));
+    auto t = generated_input(d.dtype, shape);
+    if (!t.is_ok()) return invalid_argument("input '" + d.name + "': " + t.status().message());
+    feeds.push_back(Datum::of(std::move(t).value()));
+  }
+  return feeds;
+}
+
+std::string describe(const TensorDesc& desc) {
+  std::string s = desc.name + ": ";
+  if (!desc.is_tensor) return s + "(sequence or optional)";
+  s += std::string(dtype_name(desc.dtype));
+  if (!desc.has_shape) return s + "[*]";
+  s += "[";
+  for (size_t i = 0; i < desc.shape.size(); ++i) s += (i ? "," : "") + (desc.shape[i] < 0 ? std::string("?") : std::to_string(desc.shape[i]));
+  return s + "]";
+}
+
+std::string format_bytes(uint64_t bytes) {
+  char buf[32];
+  if (bytes < 1024) {
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+  } else if (bytes < (1u << 20)) {
+    std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(bytes) / 1024.0);
+  } else if (bytes < (1ull << 30)) {
+    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2f GiB", static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0));
+  }
+  return buf;
 }
 
 Result<Tensor> generated_input(DataType dtype, const Shape& shape) {

@@ -1,12 +1,12 @@
-// `hone run MODEL.onnx [--input FILE.pb]... [--output-dir DIR] [--shapes name:1x3x224x224]`:
-// runs a model once on given (or generated) inputs, prints each output and the time, and
+// `hone run MODEL.onnx|ENGINE [--input FILE.pb]... [--output-dir DIR] [--shapes ...]`: runs a
+// model (built into an engine first, or with --reference through the reference executor) or a
+// built engine once on given (or generated) inputs, prints each output and the time, and
 // writes outputs as serialized TensorProto files.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 
-#include "import/onnx/onnx_importer.hpp"
 #include "import/onnx/tensor_proto.hpp"
 #include "runtime/reference_executor.hpp"
 #include "tools/hone/model_inputs.hpp"
@@ -19,7 +19,8 @@ struct RunOptions {
   std::string model;
   std::vector<std::string> inputs;
   std::string output_dir;
-  std::vector<std::string> shapes;
+  bool reference = false;
+  BuildFlags build;
 };
 
 std::string datum_summary(const Datum& d) {
@@ -30,33 +31,62 @@ std::string datum_summary(const Datum& d) {
   return std::string(dtype_name(d.tensor.dtype())) + " " + shape_to_string(d.tensor.shape());
 }
 
+// The model's runtime inputs and outputs as graph values (their declared types read --input).
+struct Interface {
+  std::vector<const ir::Value*> inputs;
+  std::vector<const ir::Value*> outputs;
+};
+Interface interface_of(const ir::Graph& g) {
+  Interface i;
+  for (const ir::Value* v : g.runtime_inputs()) i.inputs.push_back(v);
+  for (const ir::Value* v : g.outputs()) i.outputs.push_back(v);
+  return i;
+}
+
 int run_verb(const RunOptions& opt) {
-  auto imported = load_model(opt.model);
-  if (!imported.is_ok()) return fail(imported.status().to_string());
-  const ir::Graph& g = **imported;
-  const auto graph_inputs = g.runtime_inputs();
-  auto shapes = parse_shapes(opt.shapes);
+  if (opt.reference && !is_model_path(opt.model)) return fail("--reference runs a model (.onnx), not an engine file");
+  auto shapes = parse_shapes(opt.build.shapes);
   if (!shapes.is_ok()) return fail(shapes.status().message());
+
+  // The engine (built from the model or loaded), or the imported graph for --reference.
+  std::shared_ptr<const Engine> engine;
+  std::unique_ptr<ir::Graph> graph;
+  if (opt.reference) {
+    auto g = load_model(opt.model);
+    if (!g.is_ok()) return fail(g.status().to_string());
+    graph = std::move(g).value();
+  } else {
+    auto e = open_engine(opt.model, opt.build, /*progress=*/true);
+    if (!e.is_ok()) return fail(e.status().to_string());
+    engine = *e;
+  }
+  const Interface io = interface_of(graph ? *graph : *engine->plan().graph);
 
   std::vector<Datum> feeds;
   std::string generated_dims_note;
   if (!opt.inputs.empty()) {
-    if (opt.inputs.size() != graph_inputs.size()) {
+    if (opt.inputs.size() != io.inputs.size()) {
       return fail(std::to_string(opt.inputs.size()) + " --input file(s) given, the model has " +
-                  std::to_string(graph_inputs.size()) + " input(s)");
+                  std::to_string(io.inputs.size()) + " input(s)");
     }
     for (size_t i = 0; i < opt.inputs.size(); ++i) {
-      auto d = onnx_import::read_datum_file(opt.inputs[i], graph_inputs[i]->type());
+      auto d = onnx_import::read_datum_file(opt.inputs[i], io.inputs[i]->type());
       if (!d.is_ok()) return fail(d.status().message());
       feeds.push_back(std::move(d).value());
     }
   } else {
     std::vector<std::string> notes;
-    for (const ir::Value* v : graph_inputs) {
-      if (!v->type().is_tensor()) return fail("input '" + v->name() + "' is not a tensor; give it with --input");
-      auto shape = resolve_input_shape(*v, *shapes, &notes);
+    for (const ir::Value* v : io.inputs) {
+      TensorDesc desc;
+      desc.name = v->name();
+      desc.dtype = v->type().dtype;
+      desc.is_tensor = v->type().is_tensor();
+      desc.has_shape = v->type().shape.has_rank;
+      for (const ir::Dim& d : v->type().shape.dims) desc.shape.push_back(d.is_known() ? d.value : -1);
+      if (!desc.is_tensor) return fail("input '" + v->name() + "' is not a tensor; give it with --input");
+      auto shape = resolve_input_shape(desc, *shapes, &notes);
       if (!shape.is_ok()) return fail(shape.status().message());
-      auto t = generated_input(v->type().dtype, *shape);
+      auto t = generated_input(desc.dtype, *shape);
       if (!t.is_ok()) return fail("input '" + v->name() + "': " + t.status().message());
       feeds.push_back(Datum::of(std::move(t).value()));
     }
@@ -64,9 +94,13 @@ int run_verb(const RunOptions& opt) {
     if (!notes.empty()) generated_dims_note = "unknown input dimensions were set to 1";
   }
 
-  runtime::ReferenceExecutor exec(g);
   const auto start = std::chrono::steady_clock::now();
-  auto outputs = exec.run(std::move(feeds));
+  Result<std::vector<Datum>> outputs = std::vector<Datum>{};
+  if (graph) {
+    outputs = runtime::ReferenceExecutor(*graph).run(std::move(feeds));
+  } else {
+    outputs = engine->create_context()->run(std::move(feeds));
+  }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!outputs.is_ok()) {
     std::string hint;
@@ -80,7 +114,7 @@ int run_verb(const RunOptions& opt) {
     if (ec) return fail("cannot create output directory '" + opt.output_dir + "': " + ec.message());
   }
   for (size_t k = 0; k < outputs->size(); ++k) {
-    const std::string& name = g.outputs()[k]->name();
+    const std::string& name = io.outputs[k]->name();
     std::printf("output %zu '%s': %s\n", k, name.c_str(), datum_summary((*outputs)[k]).c_str());
     if (!opt.output_dir.empty()) {
       const auto path = std::filesystem::path(opt.output_dir) / ("output_" + std::to_string(k) + ".pb");
@@ -88,7 +122,7 @@ int run_verb(const RunOptions& opt) {
       if (!s.is_ok()) return fail(s.message());
     }
   }
-  std::printf("time: %.3f ms (reference executor)\n", ms);
+  std::printf("time: %.3f ms (%s)\n", ms, graph ? "reference executor" : "engine, first run");
   return 0;
 }
 
@@ -96,11 +130,13 @@ int run_verb(const RunOptions& opt) {
 
 void register_run(CLI::App& app, Actions& actions) {
   auto opt = std::make_shared<RunOptions>();
-  CLI::App* sub = app.add_subcommand("run", "Run a model once on given or generated inputs and write its outputs");
-  sub->add_option("model", opt->model, "Model file (.onnx), or builtin:NAME for a built-in network")->required();
+  CLI::App* sub = app.add_subcommand("run", "Run a model or engine once on given or generated inputs and write its outputs");
+  sub->add_option("model", opt->model, "Model file (.onnx), builtin:NAME for a built-in network, or an engine file")
+      ->required();
   sub->add_option("--input,-i", opt->inputs, "Serialized TensorProto file per model input, in order (repeatable)");
   sub->add_option("--output-dir,-o", opt->output_dir, "Write output_K.pb (serialized TensorProto) here");
-  sub->add_option("--shapes", opt->shapes, "Input shapes for generated inputs, name:1x3x224x224 (repeatable)");
+  sub->add_flag("--reference", opt->reference, "Run the model with the reference executor instead of an engine");
+  opt->build.add_to(sub);
   sub->callback([opt, &actions] { actions.push_back([opt] { return run_verb(*opt); }); });
 }
 

@@ -11,7 +11,10 @@ namespace hone::cli {
 
 using Actions = std::vector<std::function<int()>>;
 
+void register_build(CLI::App& app, Actions& actions);
 void register_run(CLI::App& app, Actions& actions);
+void register_bench(CLI::App& app, Actions& actions);
+void register_inspect(CLI::App& app, Actions& actions);
 void register_conformance(CLI::App& app, Actions& actions);
 void register_ops(CLI::App& app, Actions& actions);
 

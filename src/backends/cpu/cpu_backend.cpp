@@ -10,9 +10,7 @@ class ReferenceTactic final : public Tactic {
  public:
   std::string_view id() const override { return "ref"; }
   bool supports(const LayerDesc&, const CpuFeatures&) const override { return true; }
-  Status run(ops::KernelContext& ctx, std::span<const Tensor>) const override {
-    return ops::op_def(ctx.node().kind()).run(ctx);
-  }
+  Status run(const LayerRun& run) const override { return ops::op_def(run.kernel.node().kind()).run(run.kernel); }
 };
 
 class CpuBackend final : public Backend {

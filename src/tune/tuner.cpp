@@ -1,0 +1,163 @@
+// Tactic selection by measurement (tuner.hpp).
+#include "tune/tuner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+
+#include "ops/node_runner.hpp"
+
+namespace hone::tune {
+namespace {
+
+bool allowed(const TuneOptions& options, std::string_view id) {
+  if (options.allowed_tactics.empty()) return true;
+  for (const std::string& a : options.allowed_tactics) {
+    if (id == a || (id.size() > a.size() && id.substr(0, a.size()) == a && id[a.size()] == '.')) return true;
+  }
+  return false;
+}
+
+// Seeded random contents for a timing input: floats in [-1, 1), integers in [0, 4) (small
+// enough to be valid indices for most gathers), bools alternating.
+Tensor random_input(const ir::Type& t, uint64_t seed) {
+  Tensor x = Tensor::zeros(t.dtype, t.shape.to_static());
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> real(-1.0f, 1.0f);
+  (void)dispatch_dtype<TypeSet::NumericBool>(t.dtype, "timing input", [&](auto tag) -> Status {
+    using T = typename decltype(tag)::type;
+    T* p = x.data<T>();
+    for (int64_t i = 0; i < x.numel(); ++i) {
+      if constexpr (std::is_same_v<T, bool>) p[i] = (i % 2) == 0;
+      else if constexpr (kIsFloating<T>) p[i] = T(real(rng));
+      else p[i] = static_cast<T>(rng() % 4);
+    }
+    return Status::ok();
+  });
+  return x;
+}
+
+bool timeable(const ir::Type& t) { return t.is_tensor() && t.shape.is_static() && t.dtype != DataType::Undefined; }
+
+}  // namespace
+
+std::string layer_signature(const LayerDesc& layer) {
+  const ir::Node& n = *layer.node;
+  std::string s = n.domain() + "::" + n.op_type() + "/" + std::to_string(n.opset()) + "|";
+  for (const auto& [name, a] : n.attrs().items()) s += name + "=" + a.to_string() + ";";
+  s += "|in:";
+  for (size_t i = 0; i < layer.input_types.size(); ++i) {
+    const ir::Value* v = n.input(i);
+    s += (i ? "," : "") + (v ? layer.input_types[i].to_string() : std::string("_"));
+    if (v && v->is_constant()) s += "c";
+  }
+  s += "|out:";
+  for (size_t i = 0; i < layer.output_types.size(); ++i) s += (i ? "," : "") + layer.output_types[i].to_string();
+  s += "|" + std::string(dtype_name(layer.precision));
+  return s;
+}
+
+Result<double> time_tactic(const Tactic& tactic, const LayerDesc& layer, std::span<const Tensor> packed, int iterations) {
+  const ir::Node& node = *layer.node;
+  std::vector<Datum> inputs(layer.input_types.size());
+  std::vector<const Datum*> input_ptrs;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const ir::Value* v = node.input(i);
+    if (!v) {
+      input_ptrs.push_back(nullptr);
+      continue;
+    }
+    if (v->is_constant()) {
+      inputs[i] = Datum::of(v->constant());
+    } else if (timeable(layer.input_types[i])) {
+      inputs[i] = Datum::of(random_input(layer.input_types[i], 0x7135 + i));
+    } else {
+      return invalid_argument("input " + std::to_string(i) + " has no static tensor type");
+    }
+    input_ptrs.push_back(&inputs[i]);
+  }
+  for (const ir::Type& t : layer.output_types) {
+    if (t.kind != ir::TypeKind::Unknown && !timeable(t)) return invalid_argument("an output has no static tensor type");
+  }
+  HONE_ASSIGN_OR_RETURN(Tensor workspace,
+                        Tensor::create(DataType::UInt8, {static_cast<int64_t>(tactic.workspace_bytes(layer))}));
+  std::vector<double> ms;
+  for (int it = 0; it <= std::max(1, iterations); ++it) {
+    std::vector<Datum> outputs(node.num_outputs());
+    for (size_t k = 0; k < outputs.size(); ++k) {
+      outputs[k].tensor = Tensor();
+      if (node.output(k) && timeable(layer.output_types[k])) {
+        HONE_ASSIGN_OR_RETURN(outputs[k].tensor,
+                              Tensor::create(layer.output_types[k].dtype, layer.output_types[k].shape.to_static()));
+      }
+    }
+    ops::KernelContext ctx(node, input_ptrs, &outputs, nullptr, 0x5eed);
+    const LayerRun run{ctx, packed, {static_cast<std::byte*>(workspace.raw()), workspace.nbytes()}};
+    const auto start = std::chrono::steady_clock::now();
+    HONE_RETURN_IF_ERROR(ops::run_kernel([&](ops::KernelContext&) { return tactic.run(run); }, ctx));
+    const double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (it > 0) ms.push_back(t);  // the first run warms caches and page tables
+  }
+  std::sort(ms.begin(), ms.end());
+  return ms[ms.size() / 2];
+}
+
+Result<TacticChoice> choose_tactic(const Backend& backend, const LayerDesc& layer, const CpuFeatures& cpu,
+                                   const TuneOptions& options, TimingCache* cache) {
+  std::vector<const Tactic*> candidates;
+  std::vector<const Tactic*> supported = backend.candidates(layer, cpu);
+  for (const Tactic* t : supported) {
+    if (options.workspace_limit > 0 && t->workspace_bytes(layer) > options.workspace_limit) continue;
+    if (allowed(options, t->id())) candidates.push_back(t);
+  }
+  if (candidates.empty()) {
+    // Nothing allowed fits: any supported tactic within the workspace limit.
+    for (const Tactic* t : supported) {
+      if (options.workspace_limit == 0 || t->workspace_bytes(layer) <= options.workspace_limit) candidates.push_back(t);
+    }
+  }
+  if (candidates.empty()) {
+    return unsupported(supported.empty() ? "no tactic supports it" : "every tactic needs more workspace than the limit");
+  }
+  TacticChoice choice;
+  // Layers whose shapes are only known at run time (or that read sequences) cannot be
+  // timed: they keep the backend's preference order.
+  bool can_time = true;
+  for (size_t i = 0; i < layer.input_types.size(); ++i) {
+    const ir::Value* v = layer.node->input(i);
+    if (v && !v->is_constant() && !timeable(layer.input_types[i])) can_time = false;
+  }
+  for (const ir::Type& t : layer.output_types) can_time &= t.kind == ir::TypeKind::Unknown || timeable(t);
+  if (candidates.size() == 1 || !can_time) {
+    choice.tactic = candidates.front();
+    return choice;
+  }
+  const std::string signature = layer_signature(layer);
+  choice.from_cache = cache != nullptr;
+  for (const Tactic* t : candidates) {
+    const std::string id(t->id());
+    std::optional<double> ms = cache ? cache->lookup(signature, id) : std::nullopt;
+    if (!ms) {
+      choice.from_cache = false;
+      auto packed = t->prepare(layer);
+      if (!packed.is_ok()) continue;
+      auto timed = time_tactic(*t, layer, *packed, options.iterations);
+      if (!timed.is_ok()) continue;  // this tactic fails on the layer: not a candidate
+      ms = *timed;
+      if (cache) cache->insert(signature, id, *ms);
+    }
+    choice.timings.push_back({id, *ms});
+  }
+  if (choice.timings.empty()) {
+    // Every candidate failed on random inputs (e.g. indices a gather rejects): untimeable.
+    choice.tactic = candidates.front();
+    choice.from_cache = false;
+    return choice;
+  }
+  std::stable_sort(choice.timings.begin(), choice.timings.end(),
+                   [](const engine::TacticTiming& a, const engine::TacticTiming& b) { return a.ms < b.ms; });
+  choice.tactic = backend.find_tactic(choice.timings.front().tactic);
+  return choice;
+}
+
+}  // namespace hone::tune

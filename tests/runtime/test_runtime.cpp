@@ -1,0 +1,231 @@
+// Builder, Engine and ExecutionContext: engines built from small models in code run like the
+// reference executor, across contexts, threads, bound buffers, profiles and enqueue.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "hone/builder.hpp"
+#include "hone/engine.hpp"
+#include "import/onnx/model_builder.hpp"
+#include "import/onnx/onnx_importer.hpp"
+#include "runtime/compare.hpp"
+#include "runtime/reference_executor.hpp"
+
+namespace hone {
+namespace {
+
+using onnx_import::ModelBuilder;
+
+std::unique_ptr<ir::Graph> import(const std::string& bytes) {
+  auto g = onnx_import::import_bytes(bytes.data(), bytes.size(), ".");
+  EXPECT_TRUE(g.is_ok()) << g.status().to_string();
+  return g.is_ok() ? std::move(g).value() : nullptr;
+}
+
+Tensor random_tensor(const Shape& shape, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  Tensor t = Tensor::zeros(DataType::Float, shape);
+  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = dist(rng);
+  return t;
+}
+
+// x[1,4,6,6] -> Conv(8) -> Relu -> {Conv(3) a, Conv(5) b} -> Concat(axis 1) -> Reshape -> y
+std::string branchy_model(int64_t batch = 1) {
+  ModelBuilder b(17);
+  b.input("x", DataType::Float, {batch, 4, 6, 6});
+  b.initializer("w0", random_tensor({8, 4, 3, 3}, 1));
+  b.initializer("b0", random_tensor({8}, 2));
+  b.initializer("wa", random_tensor({3, 8, 1, 1}, 3));
+  b.initializer("wb", random_tensor({5, 8, 3, 3}, 4));
+  b.initializer("shape", Tensor::from_vector<int64_t>(DataType::Int64, {2}, {0, -1}));  // keep the batch
+  auto pads = ir::Attribute::of_ints({1, 1, 1, 1});
+  b.node("Conv", {"x", "w0", "b0"}, {"c0"}, "conv0", {{"pads", pads}});
+  b.node("Relu", {"c0"}, {"r0"}, "relu0");
+  b.node("Conv", {"r0", "wa"}, {"ca"}, "conv_a");
+  b.node("Conv", {"r0", "wb"}, {"cb"}, "conv_b", {{"pads", pads}});
+  b.node("Concat", {"ca", "cb"}, {"cat"}, "concat", {{"axis", ir::Attribute::of_int(1)}});
+  b.node("Reshape", {"cat", "shape"}, {"y"}, "flatten");
+  b.output("y", DataType::Float, {batch, 8 * 36});
+  return b.serialize();
+}
+
+std::vector<Datum> reference_run(const std::string& model, const std::vector<Tensor>& inputs) {
+  auto g = import(model);
+  std::vector<Datum> feeds;
+  for (const Tensor& t : inputs) feeds.push_back(Datum::of(t));
+  runtime::ReferenceExecutor exec(*g);
+  auto r = exec.run(feeds);
+  EXPECT_TRUE(r.is_ok()) << r.status().to_string();
+  return r.is_ok() ? *r : std::vector<Datum>{};
+}
+
+std::shared_ptr<const Engine> build(const std::string& model, BuildConfig config = {}) {
+  auto plan = build_plan(import(model), config);
+  EXPECT_TRUE(plan.is_ok()) << plan.status().to_string();
+  if (!plan.is_ok()) return nullptr;
+  auto engine = Engine::from_plan(std::move(plan).value());
+  EXPECT_TRUE(engine.is_ok()) << engine.status().to_string();
+  return engine.is_ok() ? *engine : nullptr;
+}
+
+void expect_same(const std::vector<Datum>& got, const std::vector<Datum>& want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    Status s = runtime::compare_datum(got[i], want[i], runtime::Tolerance{1e-5, 1e-6});
+    EXPECT_TRUE(s.is_ok()) << "output " << i << ": " << s.to_string();
+  }
+}
+
+TEST(Runtime, EngineMatchesReferenceExecutor) {
+  const std::string model = branchy_model();
+  auto engine = build(model);
+  ASSERT_TRUE(engine);
+  const Tensor x = random_tensor({1, 4, 6, 6}, 42);
+  auto ctx = engine->create_context();
+  auto out = ctx->run({Datum::of(x)});
+  ASSERT_TRUE(out.is_ok()) << out.status().to_string();
+  expect_same(*out, reference_run(model, {x}));
+  // The arena is smaller than the activations laid end to end, and the Concat is elided.
+  EXPECT_GT(ctx->arena_bytes(), 0u);
+  EXPECT_LT(engine->plan().memory.arena_bytes, engine->plan().memory.activation_bytes);
+}
+
+TEST(Runtime, ContextsShareWeightsAndRunConcurrently) {
+  const std::string model = branchy_model();
+  auto engine = build(model);
+  ASSERT_TRUE(engine);
+  constexpr int kThreads = 4;
+  std::vector<std::vector<Datum>> results(kThreads);
+  std::vector<Tensor> inputs;
+  for (int t = 0; t < kThreads; ++t) inputs.push_back(random_tensor({1, 4, 6, 6}, 100 + t));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto ctx = engine->create_context();
+      for (int rep = 0; rep < 5; ++rep) {
+        auto r = ctx->run({Datum::of(inputs[t])});
+        if (r.is_ok()) results[t] = *r;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) expect_same(results[t], reference_run(model, {inputs[t]}));
+}
+
+TEST(Runtime, BoundOutputIsWrittenInPlaceAndEnqueueCompletes) {
+  const std::string model = branchy_model();
+  auto engine = build(model);
+  ASSERT_TRUE(engine);
+  auto ctx = engine->create_context();
+  const Tensor x = random_tensor({1, 4, 6, 6}, 7);
+  std::vector<float> out_buffer(8 * 36, -1.0f);
+  ASSERT_TRUE(ctx->bind("x", x).is_ok());
+  ASSERT_TRUE(ctx->bind("y", Tensor::wrap(DataType::Float, {1, 8 * 36}, out_buffer.data())).is_ok());
+  std::future<Status> done = ctx->enqueue();
+  Status s = done.get();
+  ASSERT_TRUE(s.is_ok()) << s.to_string();
+  const auto want = reference_run(model, {x});
+  const float* ref = want[0].tensor.data<float>();
+  for (size_t i = 0; i < out_buffer.size(); ++i) ASSERT_NEAR(out_buffer[i], ref[i], 1e-5f) << "element " << i;
+  auto o = ctx->output("y");
+  ASSERT_TRUE(o.is_ok());
+  EXPECT_EQ(o->tensor.raw(), out_buffer.data());
+
+  std::promise<Status> p;
+  ctx->enqueue([&p](Status st) { p.set_value(st); });
+  EXPECT_TRUE(p.get_future().get().is_ok());
+}
+
+TEST(Runtime, ProfilerReceivesEveryExecutedLayer) {
+  auto engine = build(branchy_model());
+  ASSERT_TRUE(engine);
+  auto ctx = engine->create_context();
+  LayerTimeProfiler prof;
+  ctx->set_profiler(&prof);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(ctx->run({Datum::of(random_tensor({1, 4, 6, 6}, i))}).is_ok());
+  EXPECT_EQ(prof.runs(), 3);
+  // Every layer but the elided Concat (its inputs are written in place) reports.
+  std::vector<std::string> names;
+  for (const auto& e : prof.entries()) names.push_back(e.name);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "concat"), 0);
+  EXPECT_GE(names.size(), engine->num_layers() - 1);
+  std::ostringstream os;
+  prof.print(os);
+  EXPECT_NE(os.str().find("Time over all layers"), std::string::npos) << os.str();
+}
+
+TEST(Runtime, ProfilesBoundInputShapes) {
+  const std::string model = branchy_model(-1);  // symbolic batch
+  BuildConfig config;
+  config.input_shapes["x"] = ShapeRange{{1, 4, 6, 6}, {2, 4, 6, 6}, {4, 4, 6, 6}};
+  auto engine = build(model, config);
+  ASSERT_TRUE(engine);
+  ASSERT_EQ(engine->plan().profiles.size(), 1u);
+  auto ctx = engine->create_context();
+  for (int64_t batch : {1, 3, 2}) {
+    const Tensor x = random_tensor({batch, 4, 6, 6}, static_cast<uint32_t>(batch));
+    auto out = ctx->run({Datum::of(x)});
+    ASSERT_TRUE(out.is_ok()) << out.status().to_string();
+    ASSERT_EQ((*out)[0].tensor.shape(), (Shape{batch, 8 * 36}));
+  }
+  auto bad = ctx->run({Datum::of(random_tensor({5, 4, 6, 6}, 5))});
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().message().find("outside the engine's profile [1,4,6,6] to [4,4,6,6]"), std::string::npos)
+      << bad.status().to_string();
+  EXPECT_FALSE(ctx->set_input_shape("x", {1, 4, 7, 6}).is_ok());
+  EXPECT_EQ(ctx->set_input_shape("nope", {1}).code(), StatusCode::NotFound);
+}
+
+TEST(Runtime, BadInputsAreErrors) {
+  auto engine = build(branchy_model());
+  ASSERT_TRUE(engine);
+  auto ctx = engine->create_context();
+  EXPECT_FALSE(ctx->run().is_ok());  // nothing bound
+  auto wrong_shape = ctx->run({Datum::of(random_tensor({1, 4, 6, 7}, 1))});
+  ASSERT_FALSE(wrong_shape.is_ok());
+  EXPECT_NE(wrong_shape.status().message().find("has shape [1,4,6,7], the model expects [1,4,6,6]"), std::string::npos)
+      << wrong_shape.status().to_string();
+  auto wrong_type = ctx->run({Datum::of(Tensor::zeros(DataType::Int64, {1, 4, 6, 6}))});
+  EXPECT_FALSE(wrong_type.is_ok());
+  EXPECT_FALSE(ctx->run({}).is_ok());
+  EXPECT_EQ(ctx->bind("y", Tensor::zeros(DataType::Int32, {1, 288})).code(), StatusCode::InvalidArgument);
+}
+
+TEST(Builder, RejectsShapesForUnknownInputsAndContradictions) {
+  BuildConfig config;
+  config.input_shapes["images"] = ShapeRange::fixed({1, 4, 6, 6});
+  auto r = build_plan(import(branchy_model()), config);
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().message().find("(inputs: 'x')"), std::string::npos) << r.status().to_string();
+  BuildConfig c2;
+  c2.input_shapes["x"] = ShapeRange::fixed({1, 4, 6, 8});
+  auto r2 = build_plan(import(branchy_model()), c2);
+  ASSERT_FALSE(r2.is_ok());
+  EXPECT_NE(r2.status().message().find("fixed to 6 by the model"), std::string::npos) << r2.status().to_string();
+}
+
+TEST(Builder, ParsesShapeSpecs) {
+  auto r = parse_shape_spec("images:1x3x640x640,mask:1x8-4x8");
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->at("images").opt, (Shape{1, 3, 640, 640}));
+  EXPECT_EQ(r->at("mask").min, (Shape{1, 8}));
+  EXPECT_EQ(r->at("mask").max, (Shape{4, 8}));
+  EXPECT_FALSE(parse_shape_spec("images").is_ok());
+  EXPECT_FALSE(parse_shape_spec("images:1xax3").is_ok());
+  EXPECT_FALSE(parse_shape_spec("images:1x3-4").is_ok());
+}
+
+TEST(Builder, ReportsMemoryAndLayers) {
+  auto plan = build_plan(import(branchy_model()), {});
+  ASSERT_TRUE(plan.is_ok()) << plan.status().to_string();
+  EXPECT_EQ(plan->layers.size(), plan->graph->nodes().size());
+  for (const auto& l : plan->layers) EXPECT_EQ(l.tactic, "ref");
+  // Weights: 8*4*9 + 8 + 3*8 + 5*8*9 floats, plus the int64 shape.
+  EXPECT_EQ(plan->memory.weight_bytes, (8 * 4 * 9 + 8 + 3 * 8 + 5 * 8 * 9) * 4u + 16u);
+}
+
+}  // namespace
+}  // namespace hone
