@@ -194,6 +194,81 @@ TEST(Runtime, BadInputsAreErrors) {
   EXPECT_EQ(ctx->bind("y", Tensor::zeros(DataType::Int32, {1, 288})).code(), StatusCode::InvalidArgument);
 }
 
+TEST(Runtime, OutputsNeverAliasCallerInputsOrWeights) {
+  // y = Identity(x) (a view of the caller's input), w_out = Identity(w) (a view of a weight).
+  ModelBuilder b(17);
+  b.input("x", DataType::Float, {2, 3});
+  b.initializer("w", random_tensor({4}, 9));
+  b.node("Identity", {"x"}, {"y"}, "id_x");
+  b.node("Identity", {"w"}, {"w_out"}, "id_w");
+  b.output("y", DataType::Float, {2, 3});
+  b.output("w_out", DataType::Float, {4});
+  BuildConfig no_passes;
+  no_passes.optimize = false;  // keep the Identity layers
+  auto engine = build(b.serialize(), no_passes);
+  ASSERT_TRUE(engine);
+  const Tensor x = random_tensor({2, 3}, 10);
+  auto out = engine->create_context()->run({Datum::of(x)});
+  ASSERT_TRUE(out.is_ok()) << out.status().to_string();
+  EXPECT_NE((*out)[0].tensor.raw(), x.raw());
+  EXPECT_TRUE((*out)[0].tensor.bit_equal(x));
+  EXPECT_NE((*out)[1].tensor.raw(), engine->plan().graph->find_value("w")->constant().raw());
+}
+
+TEST(Runtime, ViewLayersInsideTheGraphAreElidedAndNotProfiled) {
+  // x -> Conv -> Reshape (a view, elided) -> Relu -> y
+  ModelBuilder b(17);
+  b.input("x", DataType::Float, {1, 2, 4, 4});
+  b.initializer("w", random_tensor({3, 2, 1, 1}, 11));
+  b.initializer("shape", Tensor::from_vector<int64_t>(DataType::Int64, {2}, {3, 16}));
+  b.node("Conv", {"x", "w"}, {"c"}, "conv");
+  b.node("Reshape", {"c", "shape"}, {"r"}, "reshape");
+  b.node("Sigmoid", {"r"}, {"y"}, "sigmoid");
+  b.output("y", DataType::Float, {3, 16});
+  const std::string model = b.serialize();
+  BuildConfig no_passes;
+  no_passes.optimize = false;
+  auto engine = build(model, no_passes);
+  ASSERT_TRUE(engine);
+  auto ctx = engine->create_context();
+  LayerTimeProfiler prof;
+  ctx->set_profiler(&prof);
+  const Tensor x = random_tensor({1, 2, 4, 4}, 12);
+  auto out = ctx->run({Datum::of(x)});
+  ASSERT_TRUE(out.is_ok()) << out.status().to_string();
+  expect_same(*out, reference_run(model, {x}));
+  std::vector<std::string> names;
+  for (const auto& e : prof.entries()) names.push_back(e.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"conv", "sigmoid"}));
+}
+
+TEST(Runtime, SetInputShapeMustAgreeWithTheBoundInput) {
+  const std::string model = branchy_model(-1);
+  BuildConfig config;
+  config.input_shapes["x"] = ShapeRange{{1, 4, 6, 6}, {2, 4, 6, 6}, {4, 4, 6, 6}};
+  auto engine = build(model, config);
+  ASSERT_TRUE(engine);
+  auto ctx = engine->create_context();
+  ASSERT_TRUE(ctx->set_input_shape("x", {3, 4, 6, 6}).is_ok());
+  ASSERT_TRUE(ctx->bind("x", random_tensor({2, 4, 6, 6}, 1)).is_ok());
+  Status s = ctx->run();
+  ASSERT_FALSE(s.is_ok());
+  EXPECT_NE(s.message().find("but its shape was set to [3,4,6,6]"), std::string::npos) << s.to_string();
+  ASSERT_TRUE(ctx->bind("x", random_tensor({3, 4, 6, 6}, 1)).is_ok());
+  EXPECT_TRUE(ctx->run().is_ok());
+  EXPECT_EQ(ctx->outputs()[0].tensor.shape(), (Shape{3, 8 * 36}));
+}
+
+TEST(Runtime, PlansWithUnknownTacticsAreRefusedNamingTheLayers) {
+  auto plan = build_plan(import(branchy_model()), {});
+  ASSERT_TRUE(plan.is_ok());
+  plan->layers[1].tactic = "cpu.no_such_kernel";
+  auto engine = Engine::from_plan(std::move(plan).value());
+  ASSERT_FALSE(engine.is_ok());
+  EXPECT_EQ(engine.status().code(), StatusCode::NotFound);
+  EXPECT_NE(engine.status().message().find("(cpu.no_such_kernel)"), std::string::npos) << engine.status().to_string();
+}
+
 TEST(Builder, RejectsShapesForUnknownInputsAndContradictions) {
   BuildConfig config;
   config.input_shapes["images"] = ShapeRange::fixed({1, 4, 6, 6});

@@ -2,6 +2,8 @@
 // [--sync|--async] [--profile] [--json FILE]`: pure inference performance without pre/post
 // processing (trtexec, OpenVINO benchmark_app): latency min / mean / median / p90 / p99 / max,
 // throughput, and with --profile the per-layer table of the specification's GoogLeNet example.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -212,6 +214,9 @@ int bench_verb(const BenchOptions& opt) {
     j["latency_ms"] = {{"min", st.min}, {"mean", st.mean}, {"median", st.median}, {"p90", st.p90}, {"p99", st.p99}, {"max", st.max}};
     j["throughput_fps"] = fps;
     j["latencies_ms"] = all;
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    j["peak_rss_bytes"] = static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
     if (opt.profile) {
       nlohmann::json layers = nlohmann::json::array();
       const double total = profiler.average_total_ms();
