@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# The main job on a built-in default: installs, builds, imports the built-in network and runs
-# it, printing its outputs' shapes and the time. With ../shared present it also runs the
-# YOLOv8n detection model.
+# The main job on a built-in default: installs, builds, then builds an engine for the
+# built-in network (optimized, tactics chosen, memory planned), inspects it and benchmarks it
+# with the per-layer profile. With ../shared present it does the same for YOLOv8n.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 ./scripts/build.sh
-echo "== hone run builtin:tinynet"
-./build/tools/hone/hone run builtin:tinynet
+hone=./build/tools/hone/hone
+echo "== hone build builtin:tinynet -o build/tinynet.hone"
+$hone build builtin:tinynet -o build/tinynet.hone
+echo "== hone inspect build/tinynet.hone"
+$hone inspect build/tinynet.hone
+echo "== hone bench build/tinynet.hone --profile"
+$hone bench build/tinynet.hone --iterations 200 --profile
 if [ -f ../shared/models/yolov8n.onnx ]; then
-  echo "== hone run ../shared/models/yolov8n.onnx"
-  ./build/tools/hone/hone run ../shared/models/yolov8n.onnx
+  echo "== hone build ../shared/models/yolov8n.onnx -o build/yolov8n.hone"
+  $hone build ../shared/models/yolov8n.onnx -o build/yolov8n.hone
+  echo "== hone bench build/yolov8n.hone --profile"
+  $hone bench build/yolov8n.hone --warmup 1 --iterations 3 --profile
 fi

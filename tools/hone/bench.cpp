@@ -95,7 +95,8 @@ int bench_verb(const BenchOptions& opt) {
   if (opt.requests < 1) return fail("--requests must be at least 1");
   if (opt.iterations < 0 || opt.warmup < 0 || opt.duration <= 0) return fail("--iterations, --warmup and --duration must be positive");
   const bool async = opt.async;
-  auto engine = open_engine(opt.model, opt.build, /*progress=*/true);
+  EngineSource source;
+  auto engine = open_engine(opt.model, opt.build, /*progress=*/true, &source);
   if (!engine.is_ok()) return fail(engine.status().to_string());
   auto shapes = parse_shapes(opt.build.shapes);
   if (!shapes.is_ok()) return fail(shapes.status().message());
@@ -187,6 +188,7 @@ int bench_verb(const BenchOptions& opt) {
   const engine::Plan& plan = e.plan();
   std::printf("engine: %s, %zu layers, device %s (%s), threads %d\n", opt.model.c_str(), e.num_layers(),
               plan.device.c_str(), plan.device_name.c_str(), plan.threads);
+  std::printf("engine %s in %.1f ms\n", source.built ? "built" : "loaded", source.ms);
   std::printf("inputs: %s\n", shape_list(e.inputs(), *inputs).c_str());
   std::printf("mode: %s, %d request(s), %d warm-up run(s) each\n", async ? "async" : "sync", opt.requests,
               std::max(1, opt.warmup));
@@ -206,6 +208,7 @@ int bench_verb(const BenchOptions& opt) {
     j["device"] = plan.device;
     j["device_name"] = plan.device_name;
     j["layers"] = e.num_layers();
+    j[source.built ? "build_ms" : "load_ms"] = source.ms;
     j["mode"] = async ? "async" : "sync";
     j["requests"] = opt.requests;
     j["warmup"] = std::max(1, opt.warmup);

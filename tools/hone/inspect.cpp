@@ -53,7 +53,8 @@ std::string attributes_of(const ir::Node& n) {
 }
 
 int inspect_verb(const InspectOptions& opt) {
-  auto engine = open_engine(opt.engine, opt.build, /*progress=*/true);
+  EngineSource source;
+  auto engine = open_engine(opt.engine, opt.build, /*progress=*/true, &source);
   if (!engine.is_ok()) return fail(engine.status().to_string());
   const engine::Plan& p = (*engine)->plan();
   const ir::Graph& g = *p.graph;
@@ -61,6 +62,7 @@ int inspect_verb(const InspectOptions& opt) {
   if (opt.json) {
     nlohmann::json j;
     j["hone_version"] = p.hone_version;
+    j[source.built ? "build_ms" : "load_ms"] = source.ms;
     j["device"] = p.device;
     j["device_name"] = p.device_name;
     j["required_isa"] = p.required_isa;
@@ -102,7 +104,8 @@ int inspect_verb(const InspectOptions& opt) {
     return 0;
   }
 
-  std::printf("engine: %s (built by Hone %s)\n", opt.engine.c_str(), p.hone_version.c_str());
+  std::printf("engine: %s (built by Hone %s; %s in %.1f ms)\n", opt.engine.c_str(), p.hone_version.c_str(),
+              source.built ? "built" : "loaded", source.ms);
   std::string isa;
   for (const std::string& f : p.required_isa) isa += (isa.empty() ? "" : ", ") + f;
   std::printf("device: %s (tuned on %s); CPU features required: %s; threads: %d\n", p.device.c_str(),

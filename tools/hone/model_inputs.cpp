@@ -65,13 +65,26 @@ std::function<void(std::string_view, double)> progress_printer() {
   };
 }
 
-Result<std::shared_ptr<const Engine>> open_engine(const std::string& path, const BuildFlags& flags, bool progress) {
-  if (!is_model_path(path)) return Engine::load(path);
+Result<std::shared_ptr<const Engine>> open_engine(const std::string& path, const BuildFlags& flags, bool progress,
+                                                  EngineSource* source) {
+  const auto start = std::chrono::steady_clock::now();
+  auto done = [&](std::shared_ptr<const Engine> e, bool built) {
+    if (source) {
+      source->built = built;
+      source->ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    }
+    return e;
+  };
+  if (!is_model_path(path)) {
+    HONE_ASSIGN_OR_RETURN(auto engine, Engine::load(path));
+    return done(std::move(engine), false);
+  }
   HONE_ASSIGN_OR_RETURN(BuildConfig config, flags.config());
   HONE_ASSIGN_OR_RETURN(auto network, load_model(path));
   if (progress) config.progress = progress_printer();
   HONE_ASSIGN_OR_RETURN(engine::Plan plan, build_plan(std::move(network), config));
-  return Engine::from_plan(std::move(plan));
+  HONE_ASSIGN_OR_RETURN(auto engine, Engine::from_plan(std::move(plan)));
+  return done(std::move(engine), true);
 }
 
 Result<Shape> resolve_input_shape(const TensorDesc& desc, const std::map<std::string, ShapeRange>& shapes,

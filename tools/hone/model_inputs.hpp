@@ -49,9 +49,16 @@ struct BuildFlags {
 /// has taken more than a second (quick builds stay quiet).
 std::function<void(std::string_view stage, double fraction)> progress_printer();
 
-/// Builds an engine from a model (printing progress to stderr once a build takes longer than
-/// a second when `progress`), or loads an engine file. `shapes` are the --shapes given.
-Result<std::shared_ptr<const Engine>> open_engine(const std::string& path, const BuildFlags& flags, bool progress);
+/// How open_engine() got its engine.
+struct EngineSource {
+  bool built = false;  // built from a model (else loaded from an engine file)
+  double ms = 0;       // build or load time
+};
+
+/// Builds an engine from a model with the build flags (printing progress to stderr once a
+/// build takes longer than a second when `progress`), or loads an engine file.
+Result<std::shared_ptr<const Engine>> open_engine(const std::string& path, const BuildFlags& flags, bool progress,
+                                                  EngineSource* source = nullptr);
 
 /// The concrete shape of an input with declared dims `desc`: --shapes (its opt shape) wins;
 /// otherwise the declared dims, unknown ones set to 1 (named in `notes`). A --shapes entry
