@@ -307,8 +307,8 @@ std::optional<Match> match(const ir::Graph& g, const ir::Node& n) {
       r->attrs.set("approximate", ir::Attribute::of_string("tanh"));
     }
   }
-  // Constants must not have broadcast x to a larger shape.
-  if (r && (!is_float32(r->x) || !is_float32(n.output(0)) || !same_shape(r->x, n.output(0)))) return std::nullopt;
+  // The one-element constants must not have broadcast x to a higher rank.
+  if (r && (!is_float32(r->x) || !is_float32(n.output(0)) || !same_rank(r->x, n.output(0)))) return std::nullopt;
   return r;
 }
 

@@ -134,7 +134,9 @@ class Matcher {
     };
     affine(ir::OpKind::Mul, &m.gamma);
     affine(ir::OpKind::Add, &m.beta);
-    if (!is_float32(m.output) || !same_shape(x, m.output)) return std::nullopt;
+    // eps and the squaring exponent have one element, gamma and beta fit the normalized axes:
+    // the output has x's shape once it has x's rank.
+    if (!is_float32(m.output) || !same_rank(x, m.output)) return std::nullopt;
     // Without gamma the fused node needs ones over the normalized (static) dims.
     if (!m.gamma) {
       for (int64_t dim = *axis; dim < rank; ++dim) {

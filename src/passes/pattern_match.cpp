@@ -30,17 +30,11 @@ bool is_scalar_near(const ir::Value* v, double want, double rtol) {
 
 bool is_float32(const ir::Value* v) { return v && v->type().is_tensor() && v->type().dtype == DataType::Float; }
 
-bool same_shape(const ir::Value* a, const ir::Value* b) {
+bool same_rank(const ir::Value* a, const ir::Value* b) {
   if (!a || !b || !a->type().is_tensor() || !b->type().is_tensor()) return false;
   const ir::TensorShape& x = a->type().shape;
   const ir::TensorShape& y = b->type().shape;
-  if (!x.has_rank || !y.has_rank || x.rank() != y.rank()) return false;
-  for (size_t d = 0; d < x.rank(); ++d) {
-    const ir::Dim &p = x.dims[d], &q = y.dims[d];
-    const bool equal = p.is_known() ? p.value == q.value : !p.symbol.empty() && p.symbol == q.symbol;
-    if (!equal) return false;
-  }
-  return true;
+  return x.has_rank && y.has_rank && x.rank() == y.rank();
 }
 
 ir::Value* other_input(const ir::Node& n, const ir::Value* v) {

@@ -27,9 +27,10 @@ bool is_scalar_near(const ir::Value* v, double want, double rtol = 1e-4);
 /// Whether `v` is a float32 tensor.
 bool is_float32(const ir::Value* v);
 
-/// Whether both values are tensors of known rank with equal dims (known values or symbols;
-/// unknown dims never compare equal).
-bool same_shape(const ir::Value* a, const ir::Value* b);
+/// Whether both values are tensors of the same known rank. For x and a pattern's output
+/// whose only other operands are one-element constants this means equal shapes: such a
+/// constant can only add leading 1s (dims may be dynamic).
+bool same_rank(const ir::Value* a, const ir::Value* b);
 
 /// For a node with two inputs: the input that is not `v`, or nullptr when `v` is not an
 /// input or both inputs are `v`.

@@ -65,6 +65,33 @@ TEST(ActivationPatternFusion, ConvSiluAsYolov8WritesItBecomesConvSwish) {
   EXPECT_TRUE(same_outputs(run, 3));
 }
 
+TEST(ActivationPatternFusion, PatternsOnDynamicShapesFuse) {
+  // A symbolic batch and a conv whose spatial output dims are not inferred statically.
+  ModelBuilder b;
+  b.input("images", DataType::Float, {-1, 3, -1, -1});
+  b.initializer("w", random_tensor({4, 3, 3, 3}, 13));
+  b.node("Conv", {"images", "w"}, {"c"}, "conv", {{"pads", Attribute::of_ints({1, 1, 1, 1})}});
+  b.node("Sigmoid", {"c"}, {"s"}, "sig");
+  b.node("Mul", {"s", "c"}, {"m"}, "mul");
+  b.initializer("sqrt2", scalar(1.4142135f));
+  b.initializer("one", scalar(1.0f));
+  b.initializer("half", scalar(0.5f));
+  b.node("Div", {"m", "sqrt2"}, {"t"}, "scale");
+  b.node("Erf", {"t"}, {"e"}, "erf");
+  b.node("Add", {"e", "one"}, {"p"}, "add1");
+  b.node("Mul", {"m", "p"}, {"mp"}, "mul_x");
+  b.node("Mul", {"mp", "half"}, {"y"}, "mul_half");
+  b.output("y");
+  const PassRun run = fuse(b);
+  ASSERT_TRUE(run.after);
+  ASSERT_FALSE(run.before->find_value("c")->type().shape.is_static());
+  EXPECT_EQ(run.rewrites, 2);
+  EXPECT_EQ(count_nodes(*run.after), 3u) << describe_nodes(*run.after);
+  EXPECT_EQ(count_nodes(*run.after, "Swish"), 1u);
+  EXPECT_EQ(count_nodes(*run.after, "Gelu"), 1u);
+  EXPECT_TRUE(same_outputs(run, 4));
+}
+
 TEST(ActivationPatternFusion, SigmoidOfAnotherTensorIsLeft) {
   ModelBuilder b;
   b.input("x", DataType::Float, {4, 6});

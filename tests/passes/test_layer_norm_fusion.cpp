@@ -88,6 +88,7 @@ TEST(LayerNormFusion, DecompositionsBecomeLayerNormalization) {
       {.name = "opset 17, last axis, gamma and beta"},
       {.name = "opset 18 axes input, d * d, reciprocal, eps first", .opset = 18, .pow = false, .reciprocal = true, .eps_first = true},
       {.name = "two trailing axes", .axes = {1, 2}, .gamma_shape = {5, 8}},
+      {.name = "dynamic batch", .shape = {-1, 5, 8}},
       {.name = "gamma with a leading 1", .gamma_shape = {1, 1, 8}},
       {.name = "no affine tail", .gamma = false, .beta = false},
       {.name = "beta only", .gamma = false},
