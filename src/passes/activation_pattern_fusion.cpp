@@ -1,6 +1,6 @@
 // Pass activation_pattern_fusion: activations that exporters spell as several float32 nodes
 // become the ONNX operator, so the layer fusions can put them in a conv's epilogue (YOLOv8's
-// 58 Sigmoid -> Mul pairs become Swish). One rule per line; the commutative ops match with
+// 57 Sigmoid -> Mul pairs become Swish). One rule per line; the commutative ops match with
 // either operand order, constants match within 1e-4 relative, and every intermediate must be
 // single-use (x itself may have other readers):
 //
@@ -12,7 +12,6 @@
 //
 // GELU: x / sqrt(2) is also x * 0.70710678, the halving is * 0.5 or / 2 applied to x, to the
 // (1 + ...) factor or to the product, and x^3 is Pow(x, 3) or x * x * x.
-#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <numbers>
@@ -34,18 +33,15 @@ struct Match {
   int opset = 0;
 };
 
-// Matching state: nodes collected so far; each matcher either succeeds (having appended its
-// nodes) or restores the list.
+// Matching state: the nodes taken so far. Each matcher appends the nodes it takes; attempt()
+// drops them again when a branch fails, so alternatives start from the same list.
 class Matcher {
  public:
   explicit Matcher(const ir::Graph& g) : g_(g) {}
   std::vector<ir::Node*> nodes;
 
   // The producer of `v` when it is a `kind` node and `v` is read only by the pattern.
-  ir::Node* inner(const ir::Value* v, ir::OpKind kind) const {
-    ir::Node* p = producer_as(g_, v, kind);
-    return p && has_single_use(g_, v) ? p : nullptr;
-  }
+  ir::Node* inner(const ir::Value* v, ir::OpKind kind) const { return single_use_producer(g_, v, kind); }
 
   // Calls f(a, b) with n's two inputs in both orders (a commutative op); true once f is.
   template <class F>

@@ -10,7 +10,6 @@
 // one head for all query heads (MatMul broadcasting; Attention's grouped-query rule). When K^T
 // is a Transpose of another layout (e.g. perm [0,2,3,1] of a [B,S,H,D] projection), a Transpose
 // with the composed perm brings K to [B,H,S,D].
-#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -39,10 +38,7 @@ class Matcher {
   explicit Matcher(const ir::Graph& g) : g_(g) {}
 
   // The producer of `v` when it is a `kind` node and `v` is read only by the pattern.
-  ir::Node* inner(const ir::Value* v, ir::OpKind kind) const {
-    ir::Node* p = producer_as(g_, v, kind);
-    return p && has_single_use(g_, v) ? p : nullptr;
-  }
+  ir::Node* inner(const ir::Value* v, ir::OpKind kind) const { return single_use_producer(g_, v, kind); }
 
   // Strips a Mul or Div by a one-element constant off `v`, folding it into m.scale.
   ir::Value* unscaled(ir::Value* v, Match& m) {

@@ -74,10 +74,7 @@ class Matcher {
   explicit Matcher(const ir::Graph& g) : g_(g) {}
 
   // The producer of `v` when it is a `kind` node and `v` is read only by the pattern.
-  ir::Node* inner(const ir::Value* v, ir::OpKind kind) const {
-    ir::Node* p = producer_as(g_, v, kind);
-    return p && has_single_use(g_, v) ? p : nullptr;
-  }
+  ir::Node* inner(const ir::Value* v, ir::OpKind kind) const { return single_use_producer(g_, v, kind); }
 
   std::optional<Match> match(const ir::Node& n) {
     // n = d / s or d * Reciprocal(s), s = Sqrt(var + eps).

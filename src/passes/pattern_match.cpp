@@ -13,6 +13,11 @@ ir::Node* producer_as(const ir::Graph& g, const ir::Value* v, ir::OpKind kind) {
   return v->producer();
 }
 
+ir::Node* single_use_producer(const ir::Graph& g, const ir::Value* v, ir::OpKind kind) {
+  ir::Node* p = producer_as(g, v, kind);
+  return p && has_single_use(g, v) ? p : nullptr;
+}
+
 std::optional<double> scalar_constant(const ir::Value* v) {
   const Tensor* t = constant_of(v);
   if (!t || t->numel() != 1) return std::nullopt;

@@ -15,6 +15,10 @@ namespace hone::passes {
 /// nullptr.
 ir::Node* producer_as(const ir::Graph& g, const ir::Value* v, ir::OpKind kind);
 
+/// producer_as(), when `v` is also read by nothing but that one input slot (has_single_use):
+/// an intermediate a pattern may absorb.
+ir::Node* single_use_producer(const ir::Graph& g, const ir::Value* v, ir::OpKind kind);
+
 /// The value of a numeric constant with exactly one element (any rank), else nullopt.
 std::optional<double> scalar_constant(const ir::Value* v);
 
