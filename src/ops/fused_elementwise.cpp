@@ -46,7 +46,8 @@ const Binary kBinary[] = {
     // Max/Min as the variadic ops' reference writes them (NaN propagates).
     {"Max", [](float a, float b) { return std::isnan(a) || a >= b ? a : b; }},
     {"Min", [](float a, float b) { return std::isnan(a) || a <= b ? a : b; }},
-    {"Pow", [](float a, float b) { return std::pow(a, b); }},
+    // Pow as its reference computes float bases: in double, rounded once.
+    {"Pow", [](float a, float b) { return static_cast<float>(std::pow(static_cast<double>(a), static_cast<double>(b))); }},
 };
 
 // One parsed step.

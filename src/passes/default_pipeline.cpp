@@ -5,7 +5,13 @@ namespace hone::passes {
 
 std::vector<std::unique_ptr<Pass>> default_passes(const PassOptions& options) {
   std::vector<std::unique_ptr<Pass>> list;
-  (void)options;
+  // Pattern collapses: after cleanup, before the layer fusions.
+  list.push_back(make_transpose_reshape_folding(options));
+  list.push_back(make_activation_pattern_fusion(options));
+  list.push_back(make_layer_norm_fusion(options));
+  list.push_back(make_attention_fusion(options));
+  // Last: after the layer fusions took the activations that belong in their epilogues.
+  list.push_back(make_elementwise_fusion(options));
   return list;
 }
 

@@ -13,4 +13,19 @@ namespace hone::passes {
 /// fusions (the manager repeats the list until nothing changes).
 std::vector<std::unique_ptr<Pass>> default_passes(const PassOptions& options);
 
+// ---- pattern collapses and layout folding (float32 patterns; see each pass's file) ----
+
+/// Transpose->Transpose composes (or vanishes), identity Transposes vanish, chains of
+/// Reshape/Flatten/Squeeze/Unsqueeze become one Reshape to a static shape.
+std::unique_ptr<Pass> make_transpose_reshape_folding(const PassOptions& options);
+/// SiLU -> Swish, x*HardSigmoid(x) and x*Relu6(x+3)/6 -> HardSwish, the erf and tanh GELU
+/// spellings -> Gelu.
+std::unique_ptr<Pass> make_activation_pattern_fusion(const PassOptions& options);
+/// The decomposed mean/variance normalization over trailing axes -> LayerNormalization.
+std::unique_ptr<Pass> make_layer_norm_fusion(const PassOptions& options);
+/// Softmax(Q K^T * scale [+ mask]) V on 4-D tensors -> Attention (opset 23).
+std::unique_ptr<Pass> make_attention_fusion(const PassOptions& options);
+/// Chains of two or more single-use elementwise nodes -> one FusedElementwise. Runs last.
+std::unique_ptr<Pass> make_elementwise_fusion(const PassOptions& options);
+
 }  // namespace hone::passes
