@@ -5,7 +5,9 @@ namespace hone::passes {
 
 std::vector<std::unique_ptr<Pass>> default_passes(const PassOptions& options) {
   std::vector<std::unique_ptr<Pass>> list;
-  (void)options;
+  // Layer fusions: BN into convs first, then biases into matrix products.
+  list.push_back(make_batchnorm_folding(options));
+  list.push_back(make_matmul_add_fusion(options));
   return list;
 }
 

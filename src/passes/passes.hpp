@@ -13,4 +13,13 @@ namespace hone::passes {
 /// fusions (the manager repeats the list until nothing changes).
 std::vector<std::unique_ptr<Pass>> default_passes(const PassOptions& options);
 
+// ---- layer fusions (float32; each rewrite keeps the outputs within float rounding) ----
+
+/// "batchnorm_folding": Conv/ConvTranspose -> inference BatchNormalization with constant
+/// weights and statistics becomes one Conv/ConvTranspose with folded weights and bias.
+std::unique_ptr<Pass> make_batchnorm_folding(const PassOptions& options);
+/// "matmul_add_fusion": MatMul -> Add(bias) becomes Gemm (2-D operands, bias broadcasting
+/// to [M, N]) or FusedMatMul (the bias broadcasts into the product without growing it).
+std::unique_ptr<Pass> make_matmul_add_fusion(const PassOptions& options);
+
 }  // namespace hone::passes
