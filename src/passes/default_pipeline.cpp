@@ -10,6 +10,11 @@ std::vector<std::unique_ptr<Pass>> default_passes(const PassOptions& options) {
   list.push_back(make_activation_pattern_fusion(options));
   list.push_back(make_layer_norm_fusion(options));
   list.push_back(make_attention_fusion(options));
+  // Layer fusions: BN into convs first, then biases, activations and residuals into layers.
+  list.push_back(make_batchnorm_folding(options));
+  list.push_back(make_matmul_add_fusion(options));
+  list.push_back(make_activation_fusion(options));
+  list.push_back(make_residual_add_fusion(options));
   // Last: after the layer fusions took the activations that belong in their epilogues.
   list.push_back(make_elementwise_fusion(options));
   return list;

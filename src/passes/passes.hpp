@@ -28,4 +28,19 @@ std::unique_ptr<Pass> make_attention_fusion(const PassOptions& options);
 /// Chains of two or more single-use elementwise nodes -> one FusedElementwise. Runs last.
 std::unique_ptr<Pass> make_elementwise_fusion(const PassOptions& options);
 
+// ---- layer fusions (float32; each rewrite keeps the outputs within float rounding) ----
+
+/// "batchnorm_folding": Conv/ConvTranspose -> inference BatchNormalization with constant
+/// weights and statistics becomes one Conv/ConvTranspose with folded weights and bias.
+std::unique_ptr<Pass> make_batchnorm_folding(const PassOptions& options);
+/// "matmul_add_fusion": MatMul -> Add(bias) becomes Gemm (2-D operands, bias broadcasting
+/// to [M, N]) or FusedMatMul (the bias broadcasts into the product without growing it).
+std::unique_ptr<Pass> make_matmul_add_fusion(const PassOptions& options);
+/// "activation_fusion": an activation reading a Conv/Gemm/MatMul (or fused) layer's
+/// single-use output becomes the layer's epilogue activation (post_activation after a Z).
+std::unique_ptr<Pass> make_activation_fusion(const PassOptions& options);
+/// "residual_add_fusion": Add/Sum(layer output, z) with z of the same shape and type becomes
+/// the fused layer with residual input Z = z.
+std::unique_ptr<Pass> make_residual_add_fusion(const PassOptions& options);
+
 }  // namespace hone::passes
