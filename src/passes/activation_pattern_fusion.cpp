@@ -200,14 +200,8 @@ class Matcher {
   }
 
   static bool clip_bounds_are(const ir::Node& clip, double lo, double hi) {
-    if (clip.opset() < 11) {
-      return near_value(attr_float_or_default(clip, "min"), lo) && near_value(attr_float_or_default(clip, "max"), hi);
-    }
-    auto bound = [&](size_t i, double want) {
-      const ir::Value* v = clip.input(i);
-      return v && (want == 0.0 ? scalar_constant(v) == 0.0 : is_scalar_near(v, want));
-    };
-    return bound(1, lo) && bound(2, hi);
+    const std::optional<ops::Activation> a = activation_of(clip);
+    return a && a->kind == ops::ActivationKind::Clip && near_value(a->alpha, lo) && near_value(a->beta, hi);
   }
 
   // The x of x * Clip(x + 3, 0, 6) / 6 ending at `n` (the division by 6 last or on the Clip).

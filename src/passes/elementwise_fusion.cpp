@@ -46,48 +46,14 @@ bool is_binary(ir::OpKind k) {
   }
 }
 
-// Clip's bounds: the min/max attributes before opset 11, optional one-element constant
-// inputs from 11 on (absent: unbounded).
-std::optional<std::pair<float, float>> clip_bounds(const ir::Node& n) {
-  if (n.opset() < 11) return std::pair{attr_float_or_default(n, "min"), attr_float_or_default(n, "max")};
-  float bounds[2] = {-std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity()};
-  for (size_t i = 1; i < 3; ++i) {
-    const ir::Value* v = n.input(i);
-    if (!v) continue;
-    const Tensor* t = constant_of(v);
-    if (!t || t->dtype() != DataType::Float || t->numel() != 1) return std::nullopt;
-    bounds[i - 1] = t->data<float>()[0];
-  }
-  return std::pair{bounds[0], bounds[1]};
-}
-
-// The activation step of unary node n (its ONNX name with parameters), or nullopt when the
-// node's meaning is not one FusedElementwise holds.
+// The activation step of unary node n (its name with parameters padded to two), or nullopt
+// when the node's meaning is not one FusedElementwise holds.
 std::optional<Step> activation_step(const ir::Node& n) {
+  const std::optional<ops::Activation> a = activation_of(n);
+  if (!a) return std::nullopt;
   Step s;
-  s.op = n.op_type();
-  std::vector<float> params;
-  switch (n.kind()) {
-    case ir::OpKind::LeakyRelu:
-    case ir::OpKind::Elu:
-    case ir::OpKind::Swish: params = {attr_float_or_default(n, "alpha")}; break;
-    case ir::OpKind::HardSigmoid: params = {attr_float_or_default(n, "alpha"), attr_float_or_default(n, "beta")}; break;
-    case ir::OpKind::Clip: {
-      const auto b = clip_bounds(n);
-      if (!b) return std::nullopt;
-      params = {b->first, b->second};
-      break;
-    }
-    case ir::OpKind::Gelu: {
-      const ir::Attribute* a = n.attrs().find("approximate");
-      const std::string approximate = a ? a->s : "none";
-      if (approximate != "none" && approximate != "tanh") return std::nullopt;
-      s.op = approximate == "tanh" ? "GeluTanh" : "Gelu";
-      break;
-    }
-    default: break;
-  }
-  if (!ops::Activation::parse(s.op, params).is_ok()) return std::nullopt;
+  s.op = std::string(a->name());
+  const std::vector<float> params = a->params();
   std::copy(params.begin(), params.end(), s.params);
   return s;
 }

@@ -1,7 +1,7 @@
 // Helpers shared by the layer fusions (batchnorm_folding, matmul_add_fusion, activation_fusion,
 // residual_add_fusion): which layers carry an epilogue (Conv, Gemm, MatMul and their fused
-// forms, ops/epilogue.hpp), the Activation an activation node computes, and the rewrite that
-// turns a layer plus the node reading its output into the layer's fused form.
+// forms, ops/epilogue.hpp) and the rewrite that turns a layer plus the node reading its output
+// into the layer's fused form.
 #pragma once
 
 #include <optional>
@@ -9,14 +9,12 @@
 #include "hone/status.hpp"
 #include "ir/graph.hpp"
 #include "ops/epilogue.hpp"
+#include "passes/pattern_match.hpp"
 
 namespace hone::passes {
 
 /// Opset of the nodes the fusions create in Hone's domain (FusedConv, FusedGemm, FusedMatMul).
 inline constexpr int kHoneOpset = 1;
-
-/// Whether `v` is a float32 tensor value.
-bool is_float32(const ir::Value* v);
 
 /// Whether two dims are certainly equal: both known and equal, or the same named symbol.
 bool same_dim(const ir::Dim& a, const ir::Dim& b);
@@ -36,13 +34,6 @@ struct LayerEpilogue {
 /// from the attributes of a fused layer. nullopt for other ops and for attributes that do not
 /// parse (the node is then left alone; running it reports the error).
 std::optional<LayerEpilogue> layer_epilogue(const ir::Node& layer);
-
-/// The Activation that an activation node (Relu, LeakyRelu, Clip, Sigmoid, Tanh, HardSigmoid,
-/// HardSwish, Swish, Elu, Softplus, Mish, Gelu) applies to its input 0, with its parameters:
-/// attributes with the op's defaults; Clip's bounds from attributes before opset 11, from
-/// constant scalar inputs from opset 11 (absent: -inf/+inf). nullopt for other ops, a Clip
-/// bound that is not a constant float32 scalar, or a Gelu approximation other than none/tanh.
-std::optional<ops::Activation> activation_of(const ir::Node& n);
 
 /// Replaces `layer` and `absorbed` (the node that reads the layer's single-use output 0) by
 /// the layer's fused form (fused_layer_kind) with the layer's inputs and attributes, epilogue

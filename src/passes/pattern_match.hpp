@@ -1,13 +1,13 @@
-// Small matching helpers shared by the pattern-collapse passes (transpose_reshape_folding,
-// activation_pattern_fusion, layer_norm_fusion, attention_fusion, elementwise_fusion): typed
-// producers, one-element constants compared with a tolerance, shape equality, and whether
-// bypass_node() would succeed. General graph-editing helpers live in rewrite.hpp.
+// Small matching helpers shared by the passes that recognise patterns: typed producers,
+// one-element constants compared with a tolerance, the Activation an activation node computes,
+// shape and rank equality. General graph-editing helpers live in rewrite.hpp.
 #pragma once
 
 #include <optional>
 #include <vector>
 
 #include "ir/graph.hpp"
+#include "ops/activation.hpp"
 
 namespace hone::passes {
 
@@ -31,6 +31,13 @@ bool is_scalar_near(const ir::Value* v, double want, double rtol = 1e-4);
 /// Whether `v` is a float32 tensor.
 bool is_float32(const ir::Value* v);
 
+/// The Activation that an activation node (Relu, LeakyRelu, Clip, Sigmoid, Tanh, HardSigmoid,
+/// HardSwish, Swish, Elu, Softplus, Mish, Gelu) applies to its input 0, with its parameters:
+/// attributes with the op's defaults; Clip's bounds from attributes before opset 11, from
+/// constant scalar inputs from opset 11 (absent: -inf/+inf). nullopt for other ops, a Clip
+/// bound that is not a constant float32 scalar, or a Gelu approximation other than none/tanh.
+std::optional<ops::Activation> activation_of(const ir::Node& n);
+
 /// Whether both values are tensors of the same known rank. For x and a pattern's output
 /// whose only other operands are one-element constants this means equal shapes: such a
 /// constant can only add leading 1s (dims may be dynamic).
@@ -39,10 +46,6 @@ bool same_rank(const ir::Value* a, const ir::Value* b);
 /// For a node with two inputs: the input that is not `v`, or nullptr when `v` is not an
 /// input or both inputs are `v`.
 ir::Value* other_input(const ir::Node& n, const ir::Value* v);
-
-/// Whether bypass_node(g, n, output, replacement) would succeed (the same conditions), so a
-/// NodePass can decline in matches() instead of failing in apply().
-bool can_bypass(const ir::Graph& g, const ir::Node& n, size_t output, const ir::Value* replacement);
 
 /// Sorts `nodes` (of `g`) into execution order, so a fused layer's name lists its parts in
 /// the order they ran.

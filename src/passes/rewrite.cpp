@@ -125,20 +125,26 @@ Result<ir::Node*> replace_nodes(ir::Graph& g, const std::vector<ir::Node*>& old_
   return fused;
 }
 
-bool bypass_node(ir::Graph& g, ir::Node* n, size_t output, ir::Value* replacement) {
-  ir::Value* out = n->output(output);
+bool can_bypass(const ir::Graph& g, const ir::Node& n, size_t output, const ir::Value* replacement) {
+  const ir::Value* out = n.output(output);
   if (!out || !replacement || out == replacement) return false;
-  for (size_t i = 0; i < n->num_outputs(); ++i) {
-    const ir::Value* o = n->output(i);
+  for (size_t i = 0; i < n.num_outputs(); ++i) {
+    const ir::Value* o = n.output(i);
     if (i != output && o && (!o->uses().empty() || is_graph_output(g, o))) return false;
   }
+  if (!is_graph_output(g, out)) return true;
+  // The graph output keeps its name, so replacement's producer must be able to write it.
+  const ir::Node* p = replacement->producer();
+  return p && p->graph() == &g && p != &n && !replacement->is_graph_input() && !replacement->is_constant() &&
+         !is_graph_output(g, replacement);
+}
+
+bool bypass_node(ir::Graph& g, ir::Node* n, size_t output, ir::Value* replacement) {
+  if (!can_bypass(g, *n, output, replacement)) return false;
+  ir::Value* out = n->output(output);
   if (is_graph_output(g, out)) {
-    // The graph output keeps its name: replacement's producer writes it directly.
+    // replacement's producer writes the graph output directly.
     ir::Node* p = replacement->producer();
-    if (!p || p->graph() != &g || replacement->is_graph_input() || replacement->is_constant() ||
-        is_graph_output(g, replacement) || p == n) {
-      return false;
-    }
     const size_t slot = static_cast<size_t>(replacement->producer_output());
     g.remove_node(n);
     g.replace_all_uses(replacement, out);

@@ -62,5 +62,9 @@ Result<ir::Node*> replace_nodes(ir::Graph& g, const std::vector<ir::Node*>& old_
 /// directly. Returns false (and changes nothing) when that is impossible: `replacement` is a
 /// graph input, a constant or another graph output, or `n` has other used outputs.
 bool bypass_node(ir::Graph& g, ir::Node* n, size_t output, ir::Value* replacement);
+/// Whether bypass_node(g, n, output, replacement) would succeed, so a NodePass can decline in
+/// matches() instead of failing in apply().
+bool can_bypass(const ir::Graph& g, const ir::Node& n, size_t output, const ir::Value* replacement);
+
 
 }  // namespace hone::passes
