@@ -49,6 +49,7 @@ std::string two_convs(bool other_weights, bool strided) {
 TEST(CommonSubexpression, IdenticalConvsWithEqualWeightsMerge) {
   PassRun run = merge(two_convs(false, false));
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   // w2 -> w1 and b2 -> b1, then the Convs, then the Relus behind them.
   EXPECT_EQ(run.rewrites, 4);
   EXPECT_EQ(count_nodes(*run.after, "Conv"), 1u);
@@ -64,6 +65,7 @@ TEST(CommonSubexpression, ConvsWithOtherWeightsOrStridesStay) {
   for (auto [other_weights, strided] : {std::pair{true, false}, std::pair{false, true}}) {
     PassRun run = merge(two_convs(other_weights, strided));
     ASSERT_TRUE(run.after);
+    EXPECT_TRUE(same_output_names(run));
     EXPECT_EQ(count_nodes(*run.after, "Conv"), 2u) << "other weights " << other_weights << ", strided " << strided;
     EXPECT_EQ(count_nodes(*run.after, "Relu"), 2u);
     EXPECT_TRUE(same_outputs(run));
@@ -82,6 +84,7 @@ TEST(CommonSubexpression, OmittedAttributeEqualsItsDefault) {
   b.output("y");
   PassRun run = merge(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(run.rewrites, 1);
   EXPECT_EQ(count_nodes(*run.after, "Gather"), 2u);
   EXPECT_NE(run.after->find_value("c")->producer(), nullptr);
@@ -100,6 +103,7 @@ TEST(CommonSubexpression, SwappedInputsAndFloatAttributesAreCompared) {
   b.output("y");
   PassRun run = merge(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(run.rewrites, 0);
   EXPECT_EQ(count_nodes(*run.after), 5u);
 }
@@ -115,6 +119,7 @@ TEST(CommonSubexpression, RandomNormalNodesAreNotMerged) {
   b.output("y");
   PassRun run = merge(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(run.rewrites, 0);
   EXPECT_EQ(count_nodes(*run.after, "RandomNormal"), 2u);
 }
@@ -129,9 +134,9 @@ TEST(CommonSubexpression, DuplicateThatIsAGraphOutputKeepsItsName) {
   b.output("y", DataType::Float, {3});
   PassRun run = merge(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(run.rewrites, 1);
   EXPECT_EQ(count_nodes(*run.after, "Relu"), 1u);
-  EXPECT_EQ(output_names(*run.after), output_names(*run.before));
   // The remaining Relu writes the graph output y, which Sigmoid now reads.
   EXPECT_EQ(find_node(*run.after, "Sigmoid")->input(0)->name(), "y");
   EXPECT_TRUE(same_outputs(run));
@@ -146,8 +151,8 @@ TEST(CommonSubexpression, TwoGraphOutputsOfEqualNodesStay) {
   b.output("y2", DataType::Float, {3});
   PassRun run = merge(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(run.rewrites, 0);
-  EXPECT_EQ(output_names(*run.after), output_names(*run.before));
   EXPECT_TRUE(same_outputs(run));
 }
 
@@ -162,6 +167,7 @@ TEST(CommonSubexpression, MultiOutputNodesMergeOutputByOutput) {
   b.output("y");
   PassRun run = merge(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(run.rewrites, 1);
   EXPECT_EQ(count_nodes(*run.after, "Split"), 1u);
   const ir::Node* sum = find_node(*run.after, "Sum");
@@ -188,6 +194,7 @@ TEST(CommonSubexpression, EqualConstantsMergeDifferentOnesStay) {
   b.output("y");
   PassRun run = merge(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(run.rewrites, 2);
   EXPECT_EQ(count_nodes(*run.after, "Mul"), 1u);
   EXPECT_EQ(count_nodes(*run.after, "Add"), 2u);

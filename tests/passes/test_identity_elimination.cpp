@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "import/onnx/model_builder.hpp"
+#include "ops/shape_inference.hpp"
 #include "passes/cleanup_models.hpp"
 #include "passes/pass_harness.hpp"
 #include "passes/passes.hpp"
@@ -29,10 +30,10 @@ TEST(IdentityElimination, ChainIntoGraphOutputIsRemovedAndOutputKeepsName) {
   b.output("y", DataType::Float, {2, 3});
   PassRun run = eliminate(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(run.rewrites, 2);
   EXPECT_EQ(count_nodes(*run.after), 1u);
   EXPECT_EQ(count_nodes(*run.after, "Identity"), 0u);
-  EXPECT_EQ(output_names(*run.after), output_names(*run.before));
   // The Relu now writes the graph output itself.
   ASSERT_NE(run.after->outputs()[0]->producer(), nullptr);
   EXPECT_EQ(run.after->outputs()[0]->producer()->op_type(), "Relu");
@@ -47,11 +48,27 @@ TEST(IdentityElimination, IdentityFromGraphInputToGraphOutputStays) {
   b.output("y", DataType::Float, {4});
   PassRun run = eliminate(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   // The inner Identity goes; the one that turns input x into output y must stay.
   EXPECT_EQ(run.rewrites, 1);
   EXPECT_EQ(count_nodes(*run.after, "Identity"), 1u);
   EXPECT_EQ(run.after->outputs()[0]->name(), "y");
   EXPECT_EQ(find_node(*run.after, "Identity")->input(0)->name(), "x");
+  EXPECT_TRUE(same_outputs(run));
+}
+
+TEST(IdentityElimination, IdentityBetweenTwoGraphOutputsStays) {
+  ModelBuilder b;
+  b.input("x", DataType::Float, {4});
+  b.node("Relu", {"x"}, {"y1"}, "relu");
+  b.node("Identity", {"y1"}, {"y2"}, "id");
+  b.output("y1", DataType::Float, {4});
+  b.output("y2", DataType::Float, {4});
+  PassRun run = eliminate(b.serialize());
+  ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
+  EXPECT_EQ(run.rewrites, 0);
+  EXPECT_EQ(count_nodes(*run.after, "Identity"), 1u);
   EXPECT_TRUE(same_outputs(run));
 }
 
@@ -65,6 +82,7 @@ TEST(IdentityElimination, IdentityOfSequenceIsRemoved) {
   b.output("y", DataType::Float, {3});
   PassRun run = eliminate(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(run.rewrites, 1);
   EXPECT_EQ(count_nodes(*run.after, "Identity"), 0u);
   EXPECT_TRUE(same_outputs(run));
@@ -90,6 +108,7 @@ TEST(IdentityElimination, InferenceDropoutIsRemoved) {
   for (const std::string training : {"", "false"}) {
     PassRun run = eliminate(dropout_model(training, false));
     ASSERT_TRUE(run.after);
+    EXPECT_TRUE(same_output_names(run));
     EXPECT_EQ(count_nodes(*run.after, "Dropout"), 0u) << "training_mode '" << training << "'";
     EXPECT_EQ(count_nodes(*run.after), 2u);
     EXPECT_TRUE(same_outputs(run));
@@ -104,6 +123,7 @@ TEST(IdentityElimination, OldOpsetDropoutIsRemoved) {
   b.output("y", DataType::Float, {4});
   PassRun run = eliminate(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(count_nodes(*run.after, "Dropout"), 0u);
   EXPECT_TRUE(same_outputs(run));
 }
@@ -111,6 +131,7 @@ TEST(IdentityElimination, OldOpsetDropoutIsRemoved) {
 TEST(IdentityElimination, DropoutWhoseMaskIsUsedStays) {
   PassRun run = eliminate(dropout_model("", true));
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(run.rewrites, 0);
   EXPECT_EQ(count_nodes(*run.after, "Dropout"), 1u);
   EXPECT_TRUE(same_outputs(run));
@@ -119,6 +140,7 @@ TEST(IdentityElimination, DropoutWhoseMaskIsUsedStays) {
 TEST(IdentityElimination, TrainingDropoutStays) {
   PassRun run = eliminate(dropout_model("true", false));
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(count_nodes(*run.after, "Dropout"), 1u);
 }
 
@@ -131,6 +153,7 @@ TEST(IdentityElimination, DropoutWithRuntimeTrainingModeStays) {
   b.output("y", DataType::Float, {4});
   PassRun run = eliminate(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(count_nodes(*run.after, "Dropout"), 1u);
 }
 
@@ -144,6 +167,7 @@ TEST(IdentityElimination, CastToSameTypeIsRemovedOtherCastsStay) {
   b.output("y", DataType::Float, {2, 3});
   PassRun run = eliminate(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(run.rewrites, 2);
   EXPECT_EQ(count_nodes(*run.after, "Cast"), 2u);
   EXPECT_EQ(count_nodes(*run.after, "CastLike"), 0u);
@@ -164,6 +188,7 @@ TEST(IdentityElimination, ShapeKeepingReshapesAreRemoved) {
   b.output("y", DataType::Float, {2, 3});
   PassRun run = eliminate(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(run.rewrites, 5);
   EXPECT_EQ(count_nodes(*run.after), 1u);
   EXPECT_EQ(find_node(*run.after, "Relu")->input(0)->name(), "x");
@@ -185,6 +210,7 @@ TEST(IdentityElimination, ShapeChangingOrSymbolicReshapesStay) {
   b.output("w", DataType::Float, {1, 2, 3});
   PassRun run = eliminate(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(run.rewrites, 0);
   EXPECT_EQ(count_nodes(*run.after), 3u);
   EXPECT_TRUE(same_outputs(run));
@@ -201,6 +227,7 @@ TEST(IdentityElimination, ZeroPadIsRemovedShiftingPadStays) {
   b.output("y", DataType::Float, {2, 5});
   PassRun run = eliminate(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(run.rewrites, 1);
   ASSERT_EQ(count_nodes(*run.after, "Pad"), 1u);
   EXPECT_EQ(find_node(*run.after, "Pad")->name(), "pad_shift");
@@ -215,6 +242,7 @@ TEST(IdentityElimination, OldOpsetZeroPadIsRemoved) {
   b.output("y", DataType::Float, {2, 5});
   PassRun run = eliminate(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(count_nodes(*run.after, "Pad"), 0u);
   EXPECT_TRUE(same_outputs(run));
 }
@@ -239,6 +267,7 @@ TEST(IdentityElimination, FullSliceIsRemovedReversingSliceStays) {
   b.output("y", DataType::Float, {3, 4});
   PassRun run = eliminate(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(run.rewrites, 2);
   ASSERT_EQ(count_nodes(*run.after, "Slice"), 1u);
   EXPECT_EQ(find_node(*run.after, "Slice")->name(), "reverse");
@@ -255,8 +284,47 @@ TEST(IdentityElimination, PartialSliceStays) {
   b.output("y");
   PassRun run = eliminate(b.serialize());
   ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(count_nodes(*run.after, "Slice"), 1u);
   EXPECT_TRUE(same_outputs(run));
+}
+
+// cond: bool[], x: float[4]. then: r = Relu(x), i = Identity(r), returns i (removable: Relu
+// writes i). else: o = Identity(x), returns o (x belongs to the main graph: o must stay).
+std::unique_ptr<ir::Graph> if_with_identities() {
+  auto g = std::make_unique<ir::Graph>("main");
+  g->opsets()[""] = 17;
+  ir::Value* cond = g->add_value("cond", ir::Type::tensor(DataType::Bool, ir::TensorShape::of({})));
+  ir::Value* x = g->add_value("x", ir::Type::tensor(DataType::Float, ir::TensorShape::of({4})));
+  g->add_input(cond);
+  g->add_input(x);
+  auto then_branch = std::make_shared<ir::Graph>("then", g.get());
+  then_branch->add_output(add_ir_node(*then_branch, "Identity", {add_ir_node(*then_branch, "Relu", {x}, "r")}, "i"));
+  auto else_branch = std::make_shared<ir::Graph>("else", g.get());
+  else_branch->add_output(add_ir_node(*else_branch, "Identity", {x}, "o"));
+  ir::Attributes attrs;
+  attrs.set("then_branch", ir::Attribute::of_graph(then_branch));
+  attrs.set("else_branch", ir::Attribute::of_graph(else_branch));
+  g->add_output(add_ir_node(*g, "If", {cond}, "y", std::move(attrs)));
+  EXPECT_TRUE(ops::infer_graph_types(*g).is_ok());
+  return g;
+}
+
+TEST(IdentityElimination, WorksInsideSubgraphsButKeepsOutputsOfOuterValues) {
+  auto pass = passes::make_identity_elimination({});
+  PassRun run = run_pass_on_ir(if_with_identities, *pass);
+  ASSERT_TRUE(run.after);
+  EXPECT_EQ(run.rewrites, 1);
+  const ir::Node* if_node = find_node(*run.after, "If");
+  ASSERT_NE(if_node, nullptr);
+  const ir::Graph& then_branch = *if_node->subgraphs()[0];
+  const ir::Graph& else_branch = *if_node->subgraphs()[1];
+  EXPECT_EQ(count_nodes(then_branch, "Identity"), 0u);
+  EXPECT_EQ(then_branch.outputs()[0]->name(), "i");
+  EXPECT_EQ(count_nodes(else_branch, "Identity"), 1u);
+  const Tensor x = random_floats({4}, 9);
+  EXPECT_TRUE(same_outputs_on(run, cond_and(true, x)));
+  EXPECT_TRUE(same_outputs_on(run, cond_and(false, x)));
 }
 
 }  // namespace
