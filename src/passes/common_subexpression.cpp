@@ -168,7 +168,8 @@ class CommonSubexpression final : public Pass {
   // Removes `second`, whose readers read `first`'s outputs instead. A graph output of `second`
   // keeps its name (bypass_node: `first` then writes it). Returns false, changing nothing,
   // when that is impossible or `second` is dead anyway (dead-code elimination's job).
-  static bool merge_into(ir::Graph& g, ir::Node* first, ir::Node* second, const std::unordered_set<const ir::Value*>& pinned) {
+  static bool merge_into(ir::Graph& g, ir::Node* first, ir::Node* second,
+                         const std::unordered_set<const ir::Value*>& pinned) {
     std::vector<size_t> used;
     for (size_t i = 0; i < second->num_outputs(); ++i) {
       const ir::Value* o = second->output(i);

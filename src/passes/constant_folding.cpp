@@ -37,24 +37,24 @@ class ConstantFolding final : public Pass {
 
   Result<int> run(ir::Graph& g) override {
     int folded = 0;
-    // Parents first: a subgraph node reading a folded value of its parent then sees a constant.
-    for (ir::Graph* graph : graphs_of(g)) folded += run_on(*graph);
+    // Values that became constant, or whose type got more precise, in this run: their readers'
+    // types are inferred again (a Reshape whose shape became constant gets a static output
+    // shape), which in turn lets later Shape nodes fold. Parents go first, so a subgraph node
+    // reading a folded value of its parent sees a constant.
+    std::unordered_set<const ir::Value*> refined;
+    for (ir::Graph* graph : graphs_of(g)) folded += run_on(*graph, &refined);
     return folded;
   }
 
  private:
-  int run_on(ir::Graph& g) const {
+  int run_on(ir::Graph& g, std::unordered_set<const ir::Value*>* refined) const {
     std::vector<ir::Node*> nodes;
     for (const auto& n : g.nodes()) nodes.push_back(n.get());
-    // Values that became constant, or whose type got more precise, during this sweep: their
-    // readers' types are inferred again (a Reshape whose shape became constant gets a static
-    // output shape), which in turn lets later Shape nodes fold.
-    std::unordered_set<const ir::Value*> refined;
     int folded = 0;
     for (ir::Node* n : nodes) {
       const bool reads_refined = std::any_of(n->inputs().begin(), n->inputs().end(),
-                                             [&](const ir::Value* v) { return v && refined.count(v); });
-      if (reads_refined) retype(*n, &refined);
+                                             [&](const ir::Value* v) { return v && refined->count(v); });
+      if (reads_refined) retype(*n, refined);
       std::optional<std::vector<Tensor>> values = evaluate(*n);
       if (!values) continue;
       const std::vector<ir::Value*> outputs = n->outputs();
@@ -65,7 +65,7 @@ class ConstantFolding final : public Pass {
         const Tensor& t = (*values)[i];
         v->set_type(ir::Type::tensor(t.dtype(), ir::TensorShape::of(t.shape())));
         v->set_constant(t);
-        refined.insert(v);
+        refined->insert(v);
       }
       ++folded;
     }
@@ -90,15 +90,17 @@ class ConstantFolding final : public Pass {
 
   // Whether the node may be evaluated now: no subgraphs (If/Loop/Scan are not folded), no
   // random numbers, only tensor outputs, none known to exceed the size limit.
+  // NOTE: DequantizeLinear of constant (quantized) weights stays, as in TensorRT and ONNX
+  // Runtime: the precision stage reads the integer weights and their scales from it, and
+  // folding would also store the weights 4x larger.
   bool may_fold(const ir::Node& n) const {
-    if (is_random(n) || !n.subgraphs().empty()) return false;
+    if (is_random(n) || !n.subgraphs().empty() || n.kind() == ir::OpKind::DequantizeLinear) return false;
     for (const ir::Value* v : n.outputs()) {
       if (!v) continue;
       const ir::Type& t = v->type();
       if (t.kind == ir::TypeKind::Sequence || t.kind == ir::TypeKind::Optional) return false;
-      if (t.is_tensor() && t.shape.is_static() && t.dtype != DataType::Undefined && !within_limit(t.dtype, t.shape.to_static())) {
-        return false;
-      }
+      const bool sized = t.is_tensor() && t.shape.is_static() && t.dtype != DataType::Undefined;
+      if (sized && !within_limit(t.dtype, t.shape.to_static())) return false;
     }
     return true;
   }
@@ -119,7 +121,8 @@ class ConstantFolding final : public Pass {
       }
       if (v->is_constant()) {
         stand_ins.push_back(Datum::of(v->constant()));
-      } else if (const std::optional<Shape> shape = static_shape(v); reads_shape_only && shape && v->type().dtype != DataType::Undefined) {
+      } else if (const std::optional<Shape> shape = static_shape(v);
+                 reads_shape_only && shape && v->type().dtype != DataType::Undefined) {
         // Shape and Size read only the dims: a tensor without data stands in for the value.
         // Its element count must be representable (Size reports it as int64).
         const std::optional<size_t> bytes = tensor_bytes(DataType::UInt8, *shape);

@@ -26,7 +26,8 @@ bool all_zero(const std::vector<int64_t>& v) {
 bool pads_are_zero(const ir::Node& n) {
   if (n.opset() < 11) {
     const ops::AttrReader attrs(n, ops::op_def(n.kind()));
-    return all_zero(n.opset() < 2 && attrs.has_attr("paddings") ? attrs.attr_ints("paddings") : attrs.attr_ints("pads"));
+    const bool old_name = n.opset() < 2 && attrs.has_attr("paddings");
+    return all_zero(attrs.attr_ints(old_name ? "paddings" : "pads"));
   }
   const Tensor* pads = constant_of(n.input(1));
   return pads && all_zero(pads->to_int64_vector());

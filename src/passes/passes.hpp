@@ -20,7 +20,8 @@ std::vector<std::unique_ptr<Pass>> default_passes(const PassOptions& options);
 std::unique_ptr<Pass> make_identity_elimination(const PassOptions& options);
 /// "constant_folding": evaluates nodes with constant inputs (and Shape/Size of statically shaped
 /// values) with the reference kernels; results over options.max_folded_bytes per value, random
-/// operators, nodes with subgraphs and non-tensor outputs stay computed at run time.
+/// operators, nodes with subgraphs, non-tensor outputs and DequantizeLinear (quantized weights
+/// keep their scales for the precision stage) stay computed at run time.
 std::unique_ptr<Pass> make_constant_folding(const PassOptions& options);
 /// "dead_code_elimination": removes unread nodes and values (unused initializers included).
 std::unique_ptr<Pass> make_dead_code_elimination(const PassOptions& options);

@@ -71,7 +71,8 @@ TEST(ConstantFolding, SymbolicShapeSubgraphStays) {
 TEST(ConstantFolding, ShapeWithStartEndAndSizeFoldForStaticInputs) {
   ModelBuilder b(15);
   b.input("x", DataType::Float, {2, 3, 4, 5});
-  b.node("Shape", {"x"}, {"middle"}, "shape", {{"start", ir::Attribute::of_int(1)}, {"end", ir::Attribute::of_int(-1)}});
+  b.node("Shape", {"x"}, {"middle"}, "shape",
+         {{"start", ir::Attribute::of_int(1)}, {"end", ir::Attribute::of_int(-1)}});
   b.node("Size", {"x"}, {"count"}, "size");
   b.node("Relu", {"x"}, {"y"}, "relu");
   b.output("middle");
@@ -208,6 +209,30 @@ TEST(ConstantFolding, RandomNodesAreNotFolded) {
   EXPECT_TRUE(same_output_names(run));
   EXPECT_EQ(run.rewrites, 0);
   EXPECT_EQ(count_nodes(*run.after), 4u);
+}
+
+TEST(ConstantFolding, QuantizedWeightsKeepTheirDequantizeLinear) {
+  // QDQ weights: float -> QuantizeLinear folds into int8 weights, DequantizeLinear stays.
+  ModelBuilder b;
+  b.input("x", DataType::Float, {2, 4});
+  b.initializer("w", random_floats({4, 3}, 8));
+  b.initializer("scale", Tensor::from_vector<float>(DataType::Float, {}, {0.01f}));
+  b.initializer("zero_point", Tensor::from_vector<int8_t>(DataType::Int8, {}, {0}));
+  b.node("QuantizeLinear", {"w", "scale", "zero_point"}, {"wq"}, "quantize");
+  b.node("DequantizeLinear", {"wq", "scale", "zero_point"}, {"wd"}, "dequantize");
+  b.node("MatMul", {"x", "wd"}, {"y"}, "matmul");
+  b.output("y");
+  PassRun run = fold(b.serialize());
+  ASSERT_TRUE(run.after);
+  EXPECT_TRUE(same_output_names(run));
+  EXPECT_EQ(run.rewrites, 1);
+  EXPECT_EQ(count_nodes(*run.after, "QuantizeLinear"), 0u);
+  const ir::Node* dq = find_node(*run.after, "DequantizeLinear");
+  ASSERT_NE(dq, nullptr);
+  ASSERT_TRUE(dq->input(0)->is_constant());
+  EXPECT_EQ(dq->input(0)->constant().dtype(), DataType::Int8);
+  EXPECT_TRUE(constants_typed_as_values(*run.after));
+  EXPECT_TRUE(same_outputs(run));
 }
 
 TEST(ConstantFolding, SequenceOutputsAreNotFolded) {

@@ -44,12 +44,12 @@ TEST(DeadCodeElimination, DeadChainIsRemovedInOneRun) {
 }
 
 TEST(DeadCodeElimination, NodeWithOneReadOutputStays) {
-  ModelBuilder b;
+  ModelBuilder b(18);
   b.input("x", DataType::Float, {4, 3});
-  b.node("Split", {"x"}, {"top", "bottom"}, "split", {{"axis", ir::Attribute::of_int(0)}, {"num_outputs", ir::Attribute::of_int(2)}});
+  b.node("Split", {"x"}, {"top", "bottom"}, "split",
+         {{"axis", ir::Attribute::of_int(0)}, {"num_outputs", ir::Attribute::of_int(2)}});
   b.node("Relu", {"bottom"}, {"y"}, "relu");
   b.output("y", DataType::Float, {2, 3});
-  b.opset("", 18);
   PassRun run = eliminate(b.serialize());
   ASSERT_TRUE(run.after);
   EXPECT_TRUE(same_output_names(run));
