@@ -70,13 +70,49 @@ Node* Graph::add_node(OpKind kind, std::string op_type, std::string domain, std:
   return raw;
 }
 
+namespace {
+
+// NOTE: a subgraph's nodes that read values of enclosing graphs are listed in those values'
+// uses(). When the subgraph is destroyed with its node, those entries would dangle.
+void drop_outer_reads(const Node& n) {
+  for (const auto& [name, a] : n.attrs().items()) {
+    std::vector<Graph*> dying;
+    if (a.type == AttrType::Graph && a.g && a.g.use_count() == 1) dying.push_back(a.g.get());
+    if (a.type == AttrType::Graphs) {
+      for (const auto& g : a.graphs) {
+        if (g && g.use_count() == 1) dying.push_back(g.get());
+      }
+    }
+    for (Graph* g : dying) {
+      for (const auto& m : g->nodes()) {
+        for (size_t i = 0; i < m->num_inputs(); ++i) m->set_input(i, nullptr);
+        drop_outer_reads(*m);
+      }
+    }
+  }
+}
+
+}  // namespace
+
 void Graph::remove_node(Node* n) {
   for (size_t i = 0; i < n->inputs_.size(); ++i) n->set_input(i, nullptr);
   for (Value* v : n->outputs_) {
     if (v && v->producer_ == n) v->producer_ = nullptr;
   }
+  drop_outer_reads(*n);
   nodes_.erase(std::remove_if(nodes_.begin(), nodes_.end(), [n](const auto& p) { return p.get() == n; }),
                nodes_.end());
+}
+
+bool Graph::remove_value(Value* v) {
+  if (!v || v->graph_ != this || v->producer_ || !v->uses_.empty()) return false;
+  if (std::find(outputs_.begin(), outputs_.end(), v) != outputs_.end()) return false;
+  inputs_.erase(std::remove(inputs_.begin(), inputs_.end(), v), inputs_.end());
+  auto it = by_name_.find(v->name_);
+  if (it != by_name_.end() && it->second == v) by_name_.erase(it);
+  values_.erase(std::remove_if(values_.begin(), values_.end(), [v](const auto& p) { return p.get() == v; }),
+                values_.end());
+  return true;
 }
 
 void Graph::replace_all_uses(Value* from, Value* to) {

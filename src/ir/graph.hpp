@@ -100,8 +100,14 @@ class Graph {
   /// Creates a node; `inputs` may hold nullptr for omitted optional inputs.
   Node* add_node(OpKind kind, std::string op_type, std::string domain, std::string name, int opset,
                  std::vector<Value*> inputs, std::vector<Value*> outputs, Attributes attrs = {});
-  /// Removes a node that no longer feeds anything (its outputs must have no uses).
+  /// Removes a node that no longer feeds anything (its outputs must have no uses). Nodes of
+  /// subgraphs that die with it (held by no one else) stop reading enclosing graphs' values.
   void remove_node(Node* n);
+  /// Deletes value `v` of this graph when nothing refers to it: no producer, no readers, not a
+  /// graph output (a graph input is also dropped from inputs()). Returns false, changing
+  /// nothing, otherwise. Subgraph outputs naming `v` are not uses: the caller checks those.
+  /// Pointers to `v` dangle afterwards. Dead-code elimination frees weights with it.
+  bool remove_value(Value* v);
   /// Points every use of `from` (and graph outputs) at `to`.
   void replace_all_uses(Value* from, Value* to);
   /// Makes node `n` produce `v` as its output `i` instead of the value it produced there (which
