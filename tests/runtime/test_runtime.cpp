@@ -2,6 +2,7 @@
 // reference executor, across contexts, threads, bound buffers, profiles and enqueue.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -300,6 +301,19 @@ TEST(Builder, ReportsMemoryAndLayers) {
   for (const auto& l : plan->layers) EXPECT_EQ(l.tactic, "ref");
   // Weights: 8*4*9 + 8 + 3*8 + 5*8*9 floats, plus the int64 shape.
   EXPECT_EQ(plan->memory.weight_bytes, (8 * 4 * 9 + 8 + 3 * 8 + 5 * 8 * 9) * 4u + 16u);
+}
+
+TEST(Builder, ResNet50ArenaIsAtMostFortyPercentOfAllActivations) {
+  const std::string path = std::string(HONE_SHARED_DIR) + "/onnx-backend-tests/light/light_resnet50.onnx";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "shared model not found: " << path;
+  auto g = onnx_import::import_file(path);
+  ASSERT_TRUE(g.is_ok()) << g.status().to_string();
+  auto plan = build_plan(std::move(g).value(), {});
+  ASSERT_TRUE(plan.is_ok()) << plan.status().to_string();
+  const engine::MemorySummary& m = plan->memory;
+  EXPECT_GT(m.activation_bytes, 0u);
+  EXPECT_LE(static_cast<double>(m.arena_bytes), 0.4 * static_cast<double>(m.activation_bytes))
+      << "arena " << m.arena_bytes << " B, all activations " << m.activation_bytes << " B";
 }
 
 }  // namespace
