@@ -4,6 +4,7 @@
 // mapping; every refusal names its reason; damaged files (truncated, flipped, or flipped and
 // re-sealed so the structural checks run) give an error or a valid plan, never a crash.
 #include <gtest/gtest.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -1202,14 +1203,30 @@ TEST(EngineFileLoad, ResNet50PlanLoadsInPlaceQuickly) {
   ASSERT_TRUE(save_plan(plan, path.string()).is_ok());
   const double mb = static_cast<double>(fs::file_size(path)) / 1e6;
 
+  // Wall time, and this thread's CPU time (user + kernel, page faults included), which other
+  // processes on a busy machine do not inflate: the requirement is checked on that.
+  struct Times {
+    double wall_ms, cpu_ms, first_wall_ms;
+  };
+  auto thread_cpu_ms = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+  };
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
   auto time_load = [&](bool verify_weights) {
     LoadOptions o;
     o.verify_weights = verify_weights;
-    std::vector<double> ms;
+    std::vector<double> wall, cpu;
     for (int i = 0; i < 7; ++i) {
       const auto start = std::chrono::steady_clock::now();
+      const double cpu_start = thread_cpu_ms();
       auto loaded = load_plan(path.string(), o);
-      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      cpu.push_back(thread_cpu_ms() - cpu_start);
+      wall.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
       EXPECT_TRUE(loaded.is_ok()) << loaded.status().to_string();
       if (i == 0 && loaded.is_ok()) {
         const auto* base = static_cast<const uint8_t*>(loaded->backing.get());
@@ -1220,18 +1237,19 @@ TEST(EngineFileLoad, ResNet50PlanLoadsInPlaceQuickly) {
         EXPECT_EQ(anonymous_kb(base), 0) << "the loader copied pages of the mapping";
       }
     }
-    std::sort(ms.begin(), ms.end());
-    return ms[ms.size() / 2];
+    return Times{median(wall), median(cpu), wall[0]};
   };
-  const double with_checksum = time_load(true);
-  const double without_checksum = time_load(false);
+  const Times checked = time_load(true);
+  const Times unchecked = time_load(false);
   fs::remove(path);
-  std::printf("load_plan of a %.1f MB ResNet-50 engine (%zu nodes): %.2f ms median; %.2f ms without the WEIGHTS checksum\n",
-              mb, g->nodes().size(), with_checksum, without_checksum);
+  std::printf("load_plan of a %.1f MB ResNet-50 engine (%zu nodes), median of 7: %.2f ms wall, %.2f ms CPU (first "
+              "load %.2f ms); without the WEIGHTS checksum %.2f ms wall, %.2f ms CPU\n",
+              mb, g->nodes().size(), checked.wall_ms, checked.cpu_ms, checked.first_wall_ms, unchecked.wall_ms,
+              unchecked.cpu_ms);
   EXPECT_GT(mb, 90.0);
-  // The engine-file requirement (docs/engine-format.md, "Loading"); measured about 6 ms.
-  EXPECT_LT(with_checksum, 50.0);
-  ::testing::Test::RecordProperty("load_ms", std::to_string(with_checksum));
+  // The engine-file requirement (docs/engine-format.md, "Loading"): well under 50 ms.
+  EXPECT_LT(checked.cpu_ms, 50.0);
+  ::testing::Test::RecordProperty("load_ms", std::to_string(checked.wall_ms));
 }
 
 }  // namespace
