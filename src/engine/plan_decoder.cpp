@@ -388,8 +388,10 @@ class Decoder {
       ir::Attributes attrs;
       for (uint32_t k = 0; k < count(fn.attributes()); ++k) {
         const fb::Attribute& fa = *fn.attributes()->Get(k);
-        HONE_ASSIGN_OR_RETURN(ir::Attribute a, attribute(fa, index, what + " attribute '" + str(fa.name()) + "'"));
-        attrs.set(str(fa.name()), std::move(a));
+        const std::string name = str(fa.name());
+        if (attrs.has(name)) return corrupt(what + " has attribute '" + name + "' twice");
+        HONE_ASSIGN_OR_RETURN(ir::Attribute a, attribute(fa, index, what + " attribute '" + name + "'"));
+        attrs.set(name, std::move(a));
       }
       ir::Node* n = g.add_node(ops_[fn.op()], str(fn.op_type()), str(fn.domain()), str(fn.name()), fn.opset(),
                                std::move(inputs), std::move(outputs), std::move(attrs));

@@ -258,7 +258,12 @@ class Encoder {
         HONE_ASSIGN_OR_RETURN(t, tensor(a.t));
         break;
       }
-      case ir::AttrType::Graph: g = graph_index_.at(a.g.get()); break;
+      case ir::AttrType::Graph: {
+        auto it = graph_index_.find(a.g.get());
+        if (it == graph_index_.end()) return unsupported("attribute '" + name + "' holds no graph");
+        g = it->second;
+        break;
+      }
       case ir::AttrType::TypeProto: {
         HONE_ASSIGN_OR_RETURN(tp, type(a.tp));
         break;
@@ -272,7 +277,11 @@ class Encoder {
       }
       case ir::AttrType::Graphs: {
         std::vector<uint32_t> indices;
-        for (const auto& sub : a.graphs) indices.push_back(graph_index_.at(sub.get()));
+        for (const auto& sub : a.graphs) {
+          auto it = graph_index_.find(sub.get());
+          if (it == graph_index_.end()) return unsupported("attribute '" + name + "' holds no graph");
+          indices.push_back(it->second);
+        }
         graphs = fbb_.CreateVector(indices);
         break;
       }
@@ -302,8 +311,9 @@ class Encoder {
     }
     std::vector<fbs::Offset<fb::Attribute>> attrs;
     for (const auto& [name, a] : n.attrs().items()) {
-      HONE_ASSIGN_OR_RETURN(auto o, attribute(name, a));
-      attrs.push_back(o);
+      auto o = attribute(name, a);
+      if (!o.is_ok()) return Status(o.status()).with_node(n.name(), n.op_type());
+      attrs.push_back(o.value());
     }
     return fb::CreateNode(fbb_, op_ref(n.kind()), fbb_.CreateSharedString(n.op_type()), fbb_.CreateSharedString(n.domain()),
                           fbb_.CreateString(n.name()), n.opset(), fbb_.CreateVector(inputs), fbb_.CreateVector(outputs),

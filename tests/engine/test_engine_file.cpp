@@ -999,6 +999,26 @@ TEST_F(EngineFile, RefusesOutOfRangeEnums) {
   EXPECT_CONTAINS(load_error(bytes_), "value 0 ('x') has type kind 9 out of range");
 }
 
+TEST_F(EngineFile, RefusesDuplicateAttribute) {
+  fb::Attribute* i = top_attribute(metadata_of(bytes_), "i");
+  ASSERT_NE(i, nullptr);
+  i->mutable_name()->Mutate(0, 'f');
+  reseal(bytes_);
+  EXPECT_CONTAINS(load_error(bytes_), "node 6 ('k2_node') has attribute 'f' twice");
+}
+
+TEST_F(EngineFile, GraphAttributeWithoutGraphIsRefusedByTheWriter) {
+  auto g = std::make_shared<ir::Graph>("main");
+  ir::Value* x = g->add_value("x", ftensor(shape_of({2})));
+  g->add_input(x);
+  ir::Attributes a;
+  a.set("body", ir::Attribute::of_graph(nullptr));
+  g->add_output(add(*g, "", "Identity", {x}, "y", ftensor(shape_of({2})), a));
+  auto r = serialize_plan(plan_for(g, rng_));
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_EQ(r.status().to_string(), "node 'y_node' (Identity): attribute 'body' holds no graph");
+}
+
 // Plans the writer stores without judging them; the loader refuses them.
 TEST_F(EngineFile, RefusesGraphThatFailsVerification) {
   auto g = std::make_shared<ir::Graph>("main");
