@@ -38,7 +38,7 @@ struct LoadOptions {
   std::string device = "cpu";
   /// The CPU to check the plan's required_isa against (nullptr: this machine's).
   const CpuFeatures* cpu = nullptr;
-  /// Check the WEIGHTS section's XXH3-64 checksum. It reads every weight byte (about 4 ms per
+  /// Check the WEIGHTS section's XXH3-64 checksum. It reads every weight byte (about 6 ms per
   /// 100 MB); metadata and header checksums are always checked. Turn off only for files you
   /// trust, e.g. one this process just wrote.
   bool verify_weights = true;
