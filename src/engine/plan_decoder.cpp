@@ -22,6 +22,14 @@ Status corrupt(const std::string& m) { return invalid_model(m); }
 
 std::string str(const fbs::String* s) { return s ? s->str() : std::string(); }
 
+// NOTE: the verifier checks that a vector's 4-byte length is aligned, not that 8-byte
+// elements after it are: a damaged offset can leave int64 elements misaligned (undefined
+// behaviour to read), so every int64 vector with elements is checked before it is read
+// (an empty one may legitimately sit at any 4-byte boundary).
+bool aligned(const fbs::Vector<int64_t>* v) {
+  return v == nullptr || v->size() == 0 || reinterpret_cast<uintptr_t>(v->data()) % alignof(int64_t) == 0;
+}
+
 Shape to_shape(const fbs::Vector<int64_t>* v) { return v ? Shape(v->begin(), v->end()) : Shape(); }
 
 template <class T>
@@ -32,6 +40,7 @@ uint32_t count(const fbs::Vector<T>* v) {
 // Shape of a stored tensor: every dim >= 0 and numel * element size representable.
 Result<int64_t> checked_numel(const fbs::Vector<int64_t>* shape, size_t element_size, const std::string& what) {
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  if (!aligned(shape)) return corrupt(what + " has a misaligned shape");
   int64_t numel = 1;
   for (uint32_t i = 0; i < count(shape); ++i) {
     const int64_t d = shape->Get(i);
@@ -215,6 +224,7 @@ class Decoder {
     out.kind = static_cast<ir::TypeKind>(kind);
     out.dtype = static_cast<DataType>(t->dtype());
     out.shape.has_rank = t->has_rank();
+    if (!aligned(t->dims())) return corrupt(what + " has misaligned dimensions");
     const uint32_t rank = count(t->dims());
     if (t->dim_symbols() && t->dim_symbols()->size() != rank) {
       return corrupt(what + " has " + std::to_string(t->dim_symbols()->size()) + " dimension symbols for rank " +
@@ -326,6 +336,7 @@ class Decoder {
         if (a.floats()) out.floats.assign(a.floats()->begin(), a.floats()->end());
         break;
       case ir::AttrType::Ints:
+        if (!aligned(a.ints())) return corrupt(what + " has misaligned integers");
         if (a.ints()) out.ints.assign(a.ints()->begin(), a.ints()->end());
         break;
       case ir::AttrType::Strings:
@@ -449,6 +460,7 @@ class Decoder {
     if (std::none_of(inputs.begin(), inputs.end(), [&](const ir::Value* v) { return v->name() == p.name; })) {
       return corrupt(what + " names no input of the graph");
     }
+    if (!aligned(fp.min()) || !aligned(fp.opt()) || !aligned(fp.max())) return corrupt(what + " has misaligned shapes");
     p.min = to_shape(fp.min());
     p.opt = to_shape(fp.opt());
     p.max = to_shape(fp.max());
