@@ -23,9 +23,10 @@ inline constexpr uint32_t kEngineFormatVersion = 1;
 /// The plan as engine-file bytes. Deterministic: the same plan (and a plan loaded from these
 /// bytes) always serializes to the same bytes. Tensors that share storage are stored once.
 /// Stores what it is given without judging it (load_plan() does that). Fails (Unsupported) on
-/// what the format cannot store: no graph, a subgraph held by two attributes, a node reading a
-/// value of a graph outside the plan, nesting deeper than 64 graphs or 32 types, or metadata
-/// (graph structure and string tensors) over 1 GiB.
+/// what the format cannot store: no graph, a subgraph held by two attributes, a GRAPH(S)
+/// attribute without a graph, a node reading a value of a graph outside the plan, nesting
+/// deeper than 64 graphs or 32 types, or metadata (graph structure and string tensors) over
+/// 1 GiB.
 Result<std::vector<uint8_t>> serialize_plan(const Plan& plan);
 
 /// serialize_plan() written to `path`: into a temporary file in the same folder, flushed,
