@@ -93,6 +93,16 @@ Tensor Tensor::wrap(DataType dtype, Shape shape, void* data) {
   return t;
 }
 
+Tensor Tensor::wrap(DataType dtype, Shape shape, void* data, std::shared_ptr<const void> owner) {
+  Tensor t;
+  t.dtype_ = dtype;
+  t.numel_ = shape_numel(shape);
+  t.shape_ = std::move(shape);
+  t.storage_ = std::shared_ptr<void>(std::const_pointer_cast<void>(std::move(owner)), data);  // aliasing: shares ownership
+  t.data_ = data;
+  return t;
+}
+
 Result<Tensor> Tensor::reshaped(Shape shape) const {
   if (shape_numel(shape) != numel_) {
     return invalid_argument("cannot reshape " + shape_to_string(shape_) + " to " + shape_to_string(shape));

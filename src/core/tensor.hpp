@@ -36,6 +36,9 @@ class Tensor {
   static Tensor zeros(DataType dtype, Shape shape);
   /// A tensor over caller memory, not owned; the caller keeps `data` alive while it is used.
   static Tensor wrap(DataType dtype, Shape shape, void* data);
+  /// A tensor over memory that `owner` keeps alive (a mapped file, a larger buffer): the tensor
+  /// and its copies hold a reference to `owner`.
+  static Tensor wrap(DataType dtype, Shape shape, void* data, std::shared_ptr<const void> owner);
   /// A scalar or 1-D tensor from values.
   template <class T>
   static Tensor from_vector(DataType dtype, Shape shape, const std::vector<T>& values);

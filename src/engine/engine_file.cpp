@@ -30,7 +30,7 @@ Result<Plan> load_bytes(std::span<const uint8_t> bytes, std::shared_ptr<const vo
                         const LoadOptions& options) {
   auto sections = detail::parse_file(bytes, options.verify_weights);
   if (!sections.is_ok()) return with_file(sections.status(), label);
-  auto plan = detail::decode_plan(sections->metadata, sections->weights, options);
+  auto plan = detail::decode_plan(sections->metadata, sections->weights, backing, options);
   if (!plan.is_ok()) return with_file(plan.status(), label);
   plan->backing = std::move(backing);
   return std::move(plan).value();

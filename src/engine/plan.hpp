@@ -32,7 +32,7 @@ struct TacticTiming {
 /// original model nodes it fused, are the node's name (parts joined with " + ").
 struct Layer {
   std::string tactic = "ref";            // Tactic::id() of the chosen kernel
-  DataType precision = DataType::Float;  // the precision it computes in
+  DataType precision = DataType::Float;  // the precision it computes in (Undefined: none, e.g. sequences)
   std::vector<Tensor> packed;            // Tactic::prepare() output (stored in the file)
   uint64_t workspace_bytes = 0;          // Tactic::workspace_bytes() at the opt shapes
   std::vector<TacticTiming> timings;     // every timed candidate, fastest first (empty: not timed)

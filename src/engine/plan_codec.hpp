@@ -6,6 +6,7 @@
 #include <flatbuffers/flatbuffers.h>
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -40,6 +41,7 @@ Result<EncodedPlan> encode_plan(const Plan& plan);
 /// start 64-byte aligned and stay mapped while the plan's tensors are used: they are views).
 /// Checks device and CPU features against `options`, then every structure; the error is one
 /// line without the file name.
-Result<Plan> decode_plan(std::span<const uint8_t> metadata, std::span<const uint8_t> weights, const LoadOptions& options);
+Result<Plan> decode_plan(std::span<const uint8_t> metadata, std::span<const uint8_t> weights,
+                         std::shared_ptr<const void> owner, const LoadOptions& options);
 
 }  // namespace hone::engine::detail

@@ -92,7 +92,8 @@ ir::AttrType to_ir(fb::AttrType t) {
 
 class Decoder {
  public:
-  Decoder(const fb::Plan& root, std::span<const uint8_t> weights) : root_(root), weights_(weights) {}
+  Decoder(const fb::Plan& root, std::span<const uint8_t> weights, std::shared_ptr<const void> owner)
+      : root_(root), weights_(weights), owner_(std::move(owner)) {}
 
   Result<Plan> run(const LoadOptions& options) {
     Plan plan;
@@ -282,8 +283,8 @@ class Decoder {
     if (bytes == 0) return Tensor::create(dtype, std::move(shape));
     const uint8_t* data = weights_.data() + t->offset();
     if (!valid_elements(dtype, data, numel)) return corrupt(desc + " holds values outside its element type's range");
-    // A view into the (private, writable) mapping: zero copy; Plan::backing keeps it alive.
-    return Tensor::wrap(dtype, std::move(shape), const_cast<uint8_t*>(data));
+    // A view into the (private, writable) mapping: zero copy; the view keeps the mapping alive.
+    return Tensor::wrap(dtype, std::move(shape), const_cast<uint8_t*>(data), owner_);
   }
 
   Result<std::vector<Tensor>> tensors(const fbs::Vector<fbs::Offset<fb::Tensor>>* v, const std::string& what) {
@@ -439,7 +440,8 @@ class Decoder {
   Result<Layer> layer(const fb::Layer& fl, const std::string& what) {
     Layer l;
     l.tactic = str(fl.tactic());
-    if (!is_valid_dtype(fl.precision())) {
+    // Undefined (0): a layer without a numeric precision (sequences, values of unknown type).
+    if (fl.precision() != 0 && !is_valid_dtype(fl.precision())) {
       return corrupt(what + " has invalid precision " + std::to_string(fl.precision()));
     }
     l.precision = static_cast<DataType>(fl.precision());
@@ -477,6 +479,7 @@ class Decoder {
 
   const fb::Plan& root_;
   std::span<const uint8_t> weights_;
+  std::shared_ptr<const void> owner_;  // what keeps `weights_` alive
   std::vector<ir::OpKind> ops_;
   std::vector<std::shared_ptr<ir::Graph>> graphs_;
   std::vector<int> parents_;
@@ -486,7 +489,8 @@ class Decoder {
 
 }  // namespace
 
-Result<Plan> decode_plan(std::span<const uint8_t> metadata, std::span<const uint8_t> weights, const LoadOptions& options) {
+Result<Plan> decode_plan(std::span<const uint8_t> metadata, std::span<const uint8_t> weights,
+                         std::shared_ptr<const void> owner, const LoadOptions& options) {
   if (metadata.size() >= FLATBUFFERS_MAX_BUFFER_SIZE) return corrupt("METADATA section is over the 2 GiB FlatBuffer limit");
   fbs::Verifier::Options vopts;
   vopts.max_depth = 64;
@@ -494,7 +498,7 @@ Result<Plan> decode_plan(std::span<const uint8_t> metadata, std::span<const uint
   vopts.max_tables = static_cast<fbs::uoffset_t>(std::max<size_t>(metadata.size() / 4, 1));
   fbs::Verifier verifier(metadata.data(), metadata.size(), vopts);
   if (!fb::VerifyPlanBuffer(verifier)) return corrupt("METADATA section fails FlatBuffer verification");
-  return Decoder(*fb::GetPlan(metadata.data()), weights).run(options);
+  return Decoder(*fb::GetPlan(metadata.data()), weights, std::move(owner)).run(options);
 }
 
 }  // namespace hone::engine::detail

@@ -1223,7 +1223,9 @@ std::shared_ptr<ir::Graph> resnet50_with_weights(std::mt19937& rng) {
   return g;
 }
 
-TEST(EngineFileLoad, ResNet50PlanLoadsInPlaceQuickly) {
+// How fast it loads is a benchmark's business (bench/engine_load.sh); this checks what makes it
+// fast: the ~100 MB of weights are mapped, not copied, with and without the weights checksum.
+TEST(EngineFileLoad, ResNet50WeightsAreMappedNotCopied) {
   std::mt19937 rng(kSeed);
   auto g = resnet50_with_weights(rng);
   if (!g) GTEST_SKIP() << "light_resnet50.onnx is absent (shared test data)";
@@ -1232,55 +1234,44 @@ TEST(EngineFileLoad, ResNet50PlanLoadsInPlaceQuickly) {
   plan.layers.assign(g->nodes().size(), Layer{});
   const fs::path path = fs::temp_directory_path() / ("hone_resnet50_" + std::to_string(::getpid()) + ".engine");
   ASSERT_TRUE(save_plan(plan, path.string()).is_ok());
-  const double mb = static_cast<double>(fs::file_size(path)) / 1e6;
-
-  // Wall time, and this thread's CPU time (user + kernel, page faults included), which other
-  // processes on a busy machine do not inflate: the requirement is checked on that.
-  struct Times {
-    double wall_ms, cpu_ms, first_wall_ms;
-  };
-  auto thread_cpu_ms = [] {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-  };
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  };
-  auto time_load = [&](bool verify_weights) {
+  EXPECT_GT(fs::file_size(path), 90'000'000u);
+  for (bool verify_weights : {true, false}) {
     LoadOptions o;
     o.verify_weights = verify_weights;
-    std::vector<double> wall, cpu;
-    for (int i = 0; i < 7; ++i) {
-      const auto start = std::chrono::steady_clock::now();
-      const double cpu_start = thread_cpu_ms();
-      auto loaded = load_plan(path.string(), o);
-      cpu.push_back(thread_cpu_ms() - cpu_start);
-      wall.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-      EXPECT_TRUE(loaded.is_ok()) << loaded.status().to_string();
-      if (i == 0 && loaded.is_ok()) {
-        const auto* base = static_cast<const uint8_t*>(loaded->backing.get());
-        for (const Tensor* t : numeric_tensors(*loaded)) {
-          const auto* p = static_cast<const uint8_t*>(t->raw());
-          EXPECT_TRUE(p >= base && p + t->nbytes() <= base + fs::file_size(path)) << "a constant was copied";
-        }
-        EXPECT_EQ(anonymous_kb(base), 0) << "the loader copied pages of the mapping";
-      }
+    auto loaded = load_plan(path.string(), o);
+    ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
+    const auto* base = static_cast<const uint8_t*>(loaded->backing.get());
+    for (const Tensor* t : numeric_tensors(*loaded)) {
+      const auto* p = static_cast<const uint8_t*>(t->raw());
+      EXPECT_TRUE(p >= base && p + t->nbytes() <= base + fs::file_size(path)) << "a constant was copied";
     }
-    return Times{median(wall), median(cpu), wall[0]};
-  };
-  const Times checked = time_load(true);
-  const Times unchecked = time_load(false);
+    EXPECT_EQ(anonymous_kb(base), 0) << "the loader copied pages of the mapping";
+  }
   fs::remove(path);
-  std::printf("load_plan of a %.1f MB ResNet-50 engine (%zu nodes), median of 7: %.2f ms wall, %.2f ms CPU (first "
-              "load %.2f ms); without the WEIGHTS checksum %.2f ms wall, %.2f ms CPU\n",
-              mb, g->nodes().size(), checked.wall_ms, checked.cpu_ms, checked.first_wall_ms, unchecked.wall_ms,
-              unchecked.cpu_ms);
-  EXPECT_GT(mb, 90.0);
-  // The engine-file requirement (docs/engine-format.md, "Loading"): well under 50 ms.
-  EXPECT_LT(checked.cpu_ms, 50.0);
-  ::testing::Test::RecordProperty("load_ms", std::to_string(checked.wall_ms));
+}
+
+// A constant taken out of a loaded plan keeps the file mapping alive by itself.
+TEST(EngineFileLoad, ConstantsOutliveTheirPlan) {
+  std::mt19937 rng(kSeed);
+  auto g = resnet50_with_weights(rng);
+  if (!g) GTEST_SKIP() << "light_resnet50.onnx is absent (shared test data)";
+  Plan plan = plan_for(g, rng);
+  plan.required_isa.clear();
+  plan.layers.assign(g->nodes().size(), Layer{});
+  const fs::path path = fs::temp_directory_path() / ("hone_resnet50_keep_" + std::to_string(::getpid()) + ".engine");
+  ASSERT_TRUE(save_plan(plan, path.string()).is_ok());
+  Tensor kept;
+  Tensor copy;
+  {
+    auto loaded = load_plan(path.string());
+    ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
+    const std::vector<const Tensor*> tensors = numeric_tensors(*loaded);
+    ASSERT_FALSE(tensors.empty());
+    kept = *tensors.back();
+    copy = kept.clone();
+  }
+  fs::remove(path);
+  EXPECT_TRUE(kept.bit_equal(copy));  // reads the mapping after the plan is gone
 }
 
 }  // namespace
