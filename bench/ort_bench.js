@@ -38,6 +38,7 @@ async function main() {
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,  // errors only: ORT warns about unused initializers of some models
   });
   const feeds = {};
   for (const spec of JSON.parse(inputsJson)) feeds[spec.name] = makeInput(spec);
