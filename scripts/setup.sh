@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libprotobuf-dev protobuf-compiler libonnx-dev
-  libcli11-dev nlohmann-json3-dev libflatbuffers-dev flatbuffers-compiler flatbuffers-compiler-dev libxxhash-dev
+  libcli11-dev nlohmann-json3-dev libflatbuffers-dev flatbuffers-compiler flatbuffers-compiler-dev libxxhash-dev libpthreadpool-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-onnx
 )

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/cpu_features.hpp"
 #include "core/tensor.hpp"
 #include "engine/plan.hpp"
 #include "hone/status.hpp"
@@ -30,7 +31,8 @@ struct ShapeRange {
 struct BuildConfig {
   std::string device = "cpu";                       // "cpu" (CUDA arrives with its backend)
   std::vector<DataType> precisions = {DataType::Float};  // precisions layers may run in
-  int threads = 0;                                  // default for contexts; 0 = all cores
+  int threads = 0;                                  // default for contexts; 0 = the physical cores
+  const CpuFeatures* cpu = nullptr;                 // the CPU to build for; nullptr = this one (tests force less)
   uint64_t workspace_limit = 0;                     // max per-layer scratch bytes; 0 = no limit
   std::map<std::string, ShapeRange> input_shapes;   // by input name; others keep the model's
   std::string timing_cache_path;                    // tactic timings read/written here; "" = none

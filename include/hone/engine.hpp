@@ -116,6 +116,11 @@ class ExecutionContext {
   /// Receives per-layer times from every following run (nullptr: off). Not owned.
   void set_profiler(Profiler* profiler) { profiler_ = profiler; }
 
+  /// Threads this context's layers split their work over (default: the engine's, set at build
+  /// time, by default the machine's physical cores). InvalidArgument for n < 1.
+  Status set_threads(int n);
+  int threads() const;
+
   /// Bytes of this context's activation arena and workspace (0 before the first plan).
   uint64_t arena_bytes() const;
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/cpu_features.hpp"
+#include "core/thread_pool.hpp"
 #include "core/tensor.hpp"
 #include "hone/status.hpp"
 #include "ir/graph.hpp"
@@ -47,6 +48,8 @@ struct LayerRun {
   /// Scratch memory of at least workspace_bytes() at the run's shapes, 64-byte aligned,
   /// owned by the execution context, contents undefined.
   std::span<std::byte> workspace;
+  /// The context's threads: split the layer's loops over them (pool.threads() may be 1).
+  ThreadPool& pool;
 };
 
 /// One implementation of a layer for one device, ISA, layout and precision. Stateless and

@@ -142,7 +142,7 @@ Result<engine::Plan> build_plan(std::unique_ptr<ir::Graph> network, const BuildC
   }
   engine::Plan plan;
   plan.device = std::string(backend->device());
-  plan.threads = config.threads > 0 ? config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  plan.threads = config.threads > 0 ? config.threads : physical_core_count();
   ir::Graph& g = *network;
   BuildReport local_report;
   BuildReport& rep = report ? *report : local_report;
@@ -177,7 +177,13 @@ Result<engine::Plan> build_plan(std::unique_ptr<ir::Graph> network, const BuildC
   if (all_known) opt_types = ops::types_for_input_shapes(g, opt_shapes);
 
   // One tactic per layer, chosen by the tuner (timing cache read first, written after).
-  const CpuFeatures& cpu = CpuFeatures::host();
+  const CpuFeatures& cpu = config.cpu ? *config.cpu : CpuFeatures::host();
+  // Candidates are timed on this machine, so the target may only lack features, not add them.
+  if (const std::vector<std::string> extra = CpuFeatures::host().missing(cpu.names()); !extra.empty()) {
+    std::string list;
+    for (const std::string& f : extra) list += (list.empty() ? "" : ", ") + f;
+    return invalid_argument("cannot build for CPU features this machine lacks (" + list + "): tactics are timed here");
+  }
   plan.device_name = cpu_model_name();
   tune::TimingCache cache(plan.device_name);
   if (!config.timing_cache_path.empty()) {
@@ -187,6 +193,8 @@ Result<engine::Plan> build_plan(std::unique_ptr<ir::Graph> network, const BuildC
   topt.workspace_limit = config.workspace_limit;
   topt.allowed_tactics = config.tactics;
   topt.iterations = config.tuning_iterations;
+  ThreadPool pool(plan.threads);  // candidates are timed on the threads the engine will run on
+  topt.pool = &pool;
   std::set<std::string> isa;
   std::string unsupported_layers;
   int unsupported_count = 0;

@@ -16,6 +16,8 @@
 #include <mutex>
 #include <thread>
 
+#include "core/thread_pool.hpp"
+
 #include "backends/backend.hpp"
 #include "hone/engine.hpp"
 #include "ops/node_runner.hpp"
@@ -45,6 +47,7 @@ struct ExecutionContext::State {
   Tensor arena;      // UInt8, 64-byte aligned
   Tensor workspace;  // UInt8, 64-byte aligned
   std::vector<Tensor> views;  // per slot: its arena view (undefined when not in the arena)
+  std::unique_ptr<ThreadPool> pool;
 
   std::mutex run_mu;  // one run at a time (run() and the worker)
   // The worker that runs enqueued requests in order.
@@ -65,7 +68,17 @@ ExecutionContext::ExecutionContext(std::shared_ptr<const Engine> engine)
   for (Datum& d : st.bound_inputs) d.tensor = Tensor();
   st.requested_shapes.resize(engine_->inputs().size());
   st.bound_outputs.resize(engine_->outputs().size());
+  st.pool = std::make_unique<ThreadPool>(std::max(1, engine_->plan().threads));
 }
+
+Status ExecutionContext::set_threads(int n) {
+  if (n < 1) return invalid_argument("a context needs at least 1 thread, " + std::to_string(n) + " given");
+  std::lock_guard<std::mutex> lock(state_->run_mu);
+  if (n != state_->pool->threads()) state_->pool = std::make_unique<ThreadPool>(n);
+  return Status::ok();
+}
+
+int ExecutionContext::threads() const { return state_->pool->threads(); }
 
 ExecutionContext::~ExecutionContext() {
   {
@@ -282,7 +295,7 @@ Status ExecutionContext::run_locked() {
           kRunSeed + 7919 * (i + 1));
     }
     ops::KernelContext kctx(node, inputs, &outputs, subgraphs.get(), kRunSeed + i);
-    const LayerRun layer_run{kctx, step.layer->packed, workspace};
+    const LayerRun layer_run{kctx, step.layer->packed, workspace, *st.pool};
     HONE_RETURN_IF_ERROR(ops::run_kernel([&](ops::KernelContext&) { return step.tactic->run(layer_run); }, kctx));
     HONE_RETURN_IF_ERROR(ops::finish_outputs(node, &outputs));
     for (size_t k = 0; k < step.outputs.size(); ++k) {
@@ -317,6 +330,8 @@ Status ExecutionContext::run_locked() {
           node.name(), std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - start).count());
     }
   }
+
+  st.pool->sleep_workers();  // idle between runs: no spinning
 
   // 5. Outputs. A value that shares memory with a caller's input or a weight (a graph input or
   // constant passed through, an Identity/Reshape view of one) is copied, so the caller never

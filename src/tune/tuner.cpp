@@ -57,7 +57,10 @@ std::string layer_signature(const LayerDesc& layer) {
   return s;
 }
 
-Result<double> time_tactic(const Tactic& tactic, const LayerDesc& layer, std::span<const Tensor> packed, int iterations) {
+Result<double> time_tactic(const Tactic& tactic, const LayerDesc& layer, std::span<const Tensor> packed, int iterations,
+                           ThreadPool* pool) {
+  ThreadPool single(1);
+  ThreadPool& threads = pool ? *pool : single;
   const ir::Node& node = *layer.node;
   std::vector<Datum> inputs(layer.input_types.size());
   std::vector<const Datum*> input_ptrs;
@@ -92,12 +95,13 @@ Result<double> time_tactic(const Tactic& tactic, const LayerDesc& layer, std::sp
       }
     }
     ops::KernelContext ctx(node, input_ptrs, &outputs, nullptr, 0x5eed);
-    const LayerRun run{ctx, packed, {static_cast<std::byte*>(workspace.raw()), workspace.nbytes()}};
+    const LayerRun run{ctx, packed, {static_cast<std::byte*>(workspace.raw()), workspace.nbytes()}, threads};
     const auto start = std::chrono::steady_clock::now();
     HONE_RETURN_IF_ERROR(ops::run_kernel([&](ops::KernelContext&) { return tactic.run(run); }, ctx));
     const double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (it > 0) ms.push_back(t);  // the first run warms caches and page tables
   }
+  threads.sleep_workers();
   std::sort(ms.begin(), ms.end());
   return ms[ms.size() / 2];
 }
@@ -141,7 +145,7 @@ Result<TacticChoice> choose_tactic(const Backend& backend, const LayerDesc& laye
       choice.from_cache = false;
       auto packed = t->prepare(layer);
       if (!packed.is_ok()) continue;
-      auto timed = time_tactic(*t, layer, *packed, options.iterations);
+      auto timed = time_tactic(*t, layer, *packed, options.iterations, options.pool);
       if (!timed.is_ok()) continue;  // this tactic fails on the layer: not a candidate
       ms = *timed;
       if (cache) cache->insert(signature, id, *ms);

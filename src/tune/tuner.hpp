@@ -22,6 +22,8 @@ struct TuneOptions {
   std::vector<std::string> allowed_tactics;
   /// Timed runs per candidate after one warm-up; the median counts.
   int iterations = 5;
+  /// The threads candidates run on while timed (the engine's thread count); nullptr: one.
+  ThreadPool* pool = nullptr;
 };
 
 /// The tuner's decision for one layer.
@@ -49,6 +51,7 @@ Result<TacticChoice> choose_tactic(const Backend& backend, const LayerDesc& laye
 /// shapes (constant inputs keep their values), after one warm-up run. InvalidArgument when
 /// the layer has inputs or outputs without a static tensor type (it cannot be timed), or the
 /// tactic's error.
-Result<double> time_tactic(const Tactic& tactic, const LayerDesc& layer, std::span<const Tensor> packed, int iterations);
+Result<double> time_tactic(const Tactic& tactic, const LayerDesc& layer, std::span<const Tensor> packed, int iterations,
+                           ThreadPool* pool = nullptr);
 
 }  // namespace hone::tune

@@ -287,6 +287,29 @@ TEST(Builder, RejectsShapesForUnknownInputsAndContradictions) {
   EXPECT_NE(r2.status().message().find("fixed to 6 by the model"), std::string::npos) << r2.status().to_string();
 }
 
+TEST(Builder, RefusesToTargetFeaturesThisMachineLacksAndContextsTakeThreadCounts) {
+  CpuFeatures more = CpuFeatures::host();
+  more.avx512_fp16 = more.avx_vnni = more.avx512_bf16 = more.avx512_vnni = more.avx512f = true;
+  BuildConfig config;
+  config.cpu = &more;
+  auto r = build_plan(import(branchy_model()), config);
+  if (CpuFeatures::host().missing(more.names()).empty()) GTEST_SKIP() << "this CPU has every feature Hone knows";
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().message().find("cannot build for CPU features this machine lacks"), std::string::npos)
+      << r.status().to_string();
+
+  BuildConfig three;
+  three.threads = 3;
+  auto engine = build(branchy_model(), three);
+  ASSERT_TRUE(engine);
+  auto ctx = engine->create_context();
+  EXPECT_EQ(ctx->threads(), 3);
+  EXPECT_FALSE(ctx->set_threads(0).is_ok());
+  ASSERT_TRUE(ctx->set_threads(1).is_ok());
+  EXPECT_EQ(ctx->threads(), 1);
+  EXPECT_TRUE(ctx->run({Datum::of(random_tensor({1, 4, 6, 6}, 3))}).is_ok());
+}
+
 TEST(Builder, ParsesShapeSpecs) {
   auto r = parse_shape_spec("images:1x3x640x640,mask:1x8-4x8");
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();

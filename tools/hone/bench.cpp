@@ -110,6 +110,10 @@ int bench_verb(const BenchOptions& opt) {
   std::vector<std::unique_ptr<ExecutionContext>> contexts;
   for (int r = 0; r < opt.requests; ++r) {
     contexts.push_back(e.create_context());
+    if (opt.build.threads > 0) {
+      Status s = contexts.back()->set_threads(opt.build.threads);
+      if (!s.is_ok()) return fail(s.to_string());
+    }
     for (size_t i = 0; i < e.inputs().size(); ++i) {
       Status s = contexts.back()->bind_value(e.inputs()[i].name, (*inputs)[i]);
       if (!s.is_ok()) return fail(s.to_string());
@@ -186,8 +190,8 @@ int bench_verb(const BenchOptions& opt) {
   const Stats st = stats_of(all);
   const double fps = static_cast<double>(all.size()) / wall_s;
   const engine::Plan& plan = e.plan();
-  std::printf("engine: %s, %zu layers, device %s (%s), threads %d\n", opt.model.c_str(), e.num_layers(),
-              plan.device.c_str(), plan.device_name.c_str(), plan.threads);
+  std::printf("engine: %s, %zu layers, device %s (%s), threads %d per request\n", opt.model.c_str(), e.num_layers(),
+              plan.device.c_str(), plan.device_name.c_str(), contexts[0]->threads());
   std::printf("engine %s in %.1f ms\n", source.built ? "built" : "loaded", source.ms);
   std::printf("inputs: %s\n", shape_list(e.inputs(), *inputs).c_str());
   std::printf("mode: %s, %d request(s), %d warm-up run(s) each\n", async ? "async" : "sync", opt.requests,
@@ -211,6 +215,7 @@ int bench_verb(const BenchOptions& opt) {
     j[source.built ? "build_ms" : "load_ms"] = source.ms;
     j["mode"] = async ? "async" : "sync";
     j["requests"] = opt.requests;
+    j["threads"] = contexts[0]->threads();
     j["warmup"] = std::max(1, opt.warmup);
     j["iterations"] = all.size();
     j["wall_s"] = wall_s;

@@ -99,7 +99,12 @@ int run_verb(const RunOptions& opt) {
   if (graph) {
     outputs = runtime::ReferenceExecutor(*graph).run(std::move(feeds));
   } else {
-    outputs = engine->create_context()->run(std::move(feeds));
+    auto ctx = engine->create_context();
+    if (opt.build.threads > 0) {
+      Status s = ctx->set_threads(opt.build.threads);
+      if (!s.is_ok()) return fail(s.to_string());
+    }
+    outputs = ctx->run(std::move(feeds));
   }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!outputs.is_ok()) {

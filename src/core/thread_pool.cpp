@@ -1,0 +1,71 @@
+// ThreadPool over pthreadpool (thread_pool.hpp), and the physical core count.
+#include "core/thread_pool.hpp"
+
+#include <pthreadpool.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+
+namespace hone {
+
+ThreadPool::ThreadPool(int threads) : threads_(threads > 1 ? threads : 1) {
+  if (threads_ > 1) {
+    pool_ = pthreadpool_create(static_cast<size_t>(threads_));
+    if (!pool_) threads_ = 1;  // out of threads: run on the caller
+  }
+}
+
+ThreadPool::~ThreadPool() {
+  if (pool_) pthreadpool_destroy(pool_);
+}
+
+void ThreadPool::run_1d(size_t n, void (*task)(void*, size_t), void* ctx) {
+  if (!pool_ || n <= 1) {
+    for (size_t i = 0; i < n; ++i) task(ctx, i);
+    return;
+  }
+  pthreadpool_parallelize_1d(pool_, task, ctx, n, 0);
+}
+
+void ThreadPool::run_2d(size_t n0, size_t n1, void (*task)(void*, size_t, size_t), void* ctx) {
+  if (!pool_ || n0 * n1 <= 1) {
+    for (size_t i = 0; i < n0; ++i) {
+      for (size_t j = 0; j < n1; ++j) task(ctx, i, j);
+    }
+    return;
+  }
+  pthreadpool_parallelize_2d(pool_, task, ctx, n0, n1, 0);
+}
+
+void ThreadPool::sleep_workers() {
+  if (!pool_) return;
+  // An empty loop with the yield flag: each worker finishes it and blocks on a futex instead
+  // of spinning for the next command.
+  pthreadpool_parallelize_1d(
+      pool_, [](void*, size_t) {}, nullptr, static_cast<size_t>(threads_), PTHREADPOOL_FLAG_YIELD_WORKERS);
+}
+
+int physical_core_count() {
+  static const int count = [] {
+    // Distinct (package, core) pairs of the online CPUs, from sysfs; the logical CPU count
+    // when sysfs says nothing.
+    std::set<std::pair<std::string, std::string>> cores;
+    const unsigned logical = std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned cpu = 0; cpu < logical * 4 && cpu < 4096; ++cpu) {
+      const std::string dir = "/sys/devices/system/cpu/cpu" + std::to_string(cpu) + "/topology/";
+      std::ifstream core(dir + "core_id"), package(dir + "physical_package_id");
+      std::string c, p;
+      if (!(core >> c) || !(package >> p)) continue;
+      cores.emplace(p, c);
+    }
+    const int n = cores.empty() ? static_cast<int>(logical) : static_cast<int>(cores.size());
+    return std::max(1, std::min(n, static_cast<int>(logical)));
+  }();
+  return count;
+}
+
+}  // namespace hone

@@ -1,0 +1,60 @@
+// ThreadPool: the worker threads kernels split their loops over (pthreadpool underneath, chosen
+// by measurement: bench/RESULTS.md). One pool per execution context, sized by the engine's or
+// the context's thread count. Between the layers of a run idle workers spin briefly, so the
+// next layer starts without a wake-up; at the end of every run the context calls
+// sleep_workers(), so an idle process uses no CPU (ONNX Runtime's default spinning is the
+// complaint this avoids).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+struct pthreadpool;
+
+namespace hone {
+
+class ThreadPool {
+ public:
+  /// A pool running loops on `threads` threads in all, the caller's included; `threads` <= 1
+  /// runs every loop on the caller (no worker is created).
+  explicit ThreadPool(int threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  /// Threads a loop is split over (>= 1).
+  int threads() const { return threads_; }
+
+  /// Calls f(i) for every i in [0, n), spread over the threads; returns when all returned.
+  /// Not reentrant: f must not call the pool. Not thread-safe: one caller at a time.
+  template <class F>
+  void parallel_for(size_t n, F&& f) {
+    using Fn = std::remove_reference_t<F>;
+    run_1d(n, [](void* ctx, size_t i) { (*static_cast<Fn*>(ctx))(i); }, const_cast<void*>(static_cast<const void*>(&f)));
+  }
+
+  /// Calls f(i, j) for every (i, j) in [0, n0) x [0, n1) (row-major order of work items).
+  template <class F>
+  void parallel_for_2d(size_t n0, size_t n1, F&& f) {
+    using Fn = std::remove_reference_t<F>;
+    run_2d(n0, n1, [](void* ctx, size_t i, size_t j) { (*static_cast<Fn*>(ctx))(i, j); },
+           const_cast<void*>(static_cast<const void*>(&f)));
+  }
+
+  /// Sends spinning workers to sleep until the next loop (a few microseconds).
+  void sleep_workers();
+
+ private:
+  void run_1d(size_t n, void (*task)(void*, size_t), void* ctx);
+  void run_2d(size_t n0, size_t n1, void (*task)(void*, size_t, size_t), void* ctx);
+
+  int threads_ = 1;
+  pthreadpool* pool_ = nullptr;
+};
+
+/// The number of physical cores of this machine (SMT siblings counted once; at least 1): the
+/// default thread count of engines and contexts.
+int physical_core_count();
+
+}  // namespace hone
