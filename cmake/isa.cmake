@@ -3,7 +3,9 @@
 # its functions are only called after the CPUID check of src/backends/cpu/dispatch.cpp.
 function(hone_set_isa_flags)
   set(avx2 -mavx2 -mfma -mf16c)
-  set(avx512 ${avx2} -mavx512f -mavx512bw -mavx512dq -mavx512vl)
+  # -Wno-uninitialized: GCC 12 warns inside its own avx512fintrin.h, whose intrinsics start
+  # from _mm512_undefined_* values on purpose (GCC bug 105593).
+  set(avx512 ${avx2} -mavx512f -mavx512bw -mavx512dq -mavx512vl -Wno-uninitialized)
   foreach(src ${ARGN})
     if(src MATCHES "_avx512vnni\\.cpp$")
       set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "${avx512};-mavx512vnni")
