@@ -64,6 +64,9 @@ class Tactic {
   virtual std::vector<std::string> required_isa() const { return {}; }
   /// Whether this tactic can run `layer` on a CPU with `cpu` features.
   virtual bool supports(const LayerDesc& layer, const CpuFeatures& cpu) const = 0;
+  /// A last resort (the reference kernels): chosen only when no other tactic supports the
+  /// layer, and then without timing it.
+  virtual bool is_fallback() const { return false; }
   /// Scratch bytes the kernel needs per run at these shapes (from the context's workspace).
   virtual size_t workspace_bytes(const LayerDesc& layer) const { return 0; }
   /// Packs the layer's constant inputs once (blocked weights, folded scales). The tensors

@@ -58,7 +58,7 @@ std::string layer_signature(const LayerDesc& layer) {
 }
 
 Result<double> time_tactic(const Tactic& tactic, const LayerDesc& layer, std::span<const Tensor> packed, int iterations,
-                           ThreadPool* pool) {
+                           ThreadPool* pool, double give_up_ms) {
   ThreadPool single(1);
   ThreadPool& threads = pool ? *pool : single;
   const ir::Node& node = *layer.node;
@@ -99,6 +99,10 @@ Result<double> time_tactic(const Tactic& tactic, const LayerDesc& layer, std::sp
     const auto start = std::chrono::steady_clock::now();
     HONE_RETURN_IF_ERROR(ops::run_kernel([&](ops::KernelContext&) { return tactic.run(run); }, ctx));
     const double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (it == 0 && t > give_up_ms) {
+      threads.sleep_workers();
+      return t;  // already far slower than the best candidate
+    }
     if (it > 0) ms.push_back(t);  // the first run warms caches and page tables
   }
   threads.sleep_workers();
@@ -123,6 +127,11 @@ Result<TacticChoice> choose_tactic(const Backend& backend, const LayerDesc& laye
   if (candidates.empty()) {
     return unsupported(supported.empty() ? "no tactic supports it" : "every tactic needs more workspace than the limit");
   }
+  // The fallback (reference) kernels compete only when nothing else can run the layer.
+  if (std::any_of(candidates.begin(), candidates.end(), [](const Tactic* t) { return !t->is_fallback(); })) {
+    candidates.erase(std::remove_if(candidates.begin(), candidates.end(), [](const Tactic* t) { return t->is_fallback(); }),
+                     candidates.end());
+  }
   TacticChoice choice;
   // Layers whose shapes are only known at run time (or that read sequences) cannot be
   // timed: they keep the backend's preference order.
@@ -145,7 +154,9 @@ Result<TacticChoice> choose_tactic(const Backend& backend, const LayerDesc& laye
       choice.from_cache = false;
       auto packed = t->prepare(layer);
       if (!packed.is_ok()) continue;
-      auto timed = time_tactic(*t, layer, *packed, options.iterations, options.pool);
+      double best = std::numeric_limits<double>::infinity();
+      for (const engine::TacticTiming& done : choice.timings) best = std::min(best, done.ms);
+      auto timed = time_tactic(*t, layer, *packed, options.iterations, options.pool, 4 * best);
       if (!timed.is_ok()) continue;  // this tactic fails on the layer: not a candidate
       ms = *timed;
       if (cache) cache->insert(signature, id, *ms);

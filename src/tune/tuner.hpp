@@ -3,6 +3,7 @@
 // a TimingCache keyed by layer signature and device, so rebuilding an engine skips the timing.
 #pragma once
 
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -41,7 +42,9 @@ std::string layer_signature(const LayerDesc& layer);
 
 /// Chooses the tactic for `layer` among `backend`'s candidates on `cpu`: the only eligible one,
 /// or the fastest measured (cached timings are used, new ones are added to `cache` when not
-/// null). A candidate that fails on the random test inputs is dropped; a layer that cannot be
+/// null). The fallback (reference) tactic competes only when nothing else supports the layer;
+/// a candidate more than 4x slower than the best so far stops being timed after its warm-up
+/// run. A candidate that fails on the random test inputs is dropped; a layer that cannot be
 /// timed (shapes known only at run time, or every candidate failing) gets the backend's first
 /// candidate. Unsupported when no tactic supports the layer: the caller lists every such layer.
 Result<TacticChoice> choose_tactic(const Backend& backend, const LayerDesc& layer, const CpuFeatures& cpu,
@@ -51,7 +54,9 @@ Result<TacticChoice> choose_tactic(const Backend& backend, const LayerDesc& laye
 /// shapes (constant inputs keep their values), after one warm-up run. InvalidArgument when
 /// the layer has inputs or outputs without a static tensor type (it cannot be timed), or the
 /// tactic's error.
+/// A candidate whose warm-up run already takes longer than `give_up_ms` is not timed further:
+/// that run's time is returned (the tuner passes a few times the best median so far).
 Result<double> time_tactic(const Tactic& tactic, const LayerDesc& layer, std::span<const Tensor> packed, int iterations,
-                           ThreadPool* pool = nullptr);
+                           ThreadPool* pool = nullptr, double give_up_ms = std::numeric_limits<double>::infinity());
 
 }  // namespace hone::tune

@@ -129,6 +129,62 @@ TEST(Tuner, WorkspaceLimitAndAllowedTacticsRestrictTheChoice) {
   EXPECT_EQ(both->timings.size(), 2u);
 }
 
+TEST(Tuner, TheFallbackIsNotTimedWhenAnotherTacticSupportsTheLayer) {
+  class Fallback final : public Tactic {
+   public:
+    std::string_view id() const override { return "test.reference"; }
+    bool supports(const LayerDesc&, const CpuFeatures&) const override { return true; }
+    bool is_fallback() const override { return true; }
+    Status run(const LayerRun& run) const override { return ops::op_def(run.kernel.node().kind()).run(run.kernel); }
+  };
+  class WithFallback final : public Backend {
+   public:
+    std::string_view device() const override { return "test"; }
+    std::vector<const Tactic*> tactics() const override { return {&fast, &fallback}; }
+    CountingTactic fast{"test.fast", std::chrono::microseconds(0)};
+    Fallback fallback;
+  };
+  WithFallback backend;
+  Layer relu = relu_layer({1, 4, 8, 8});
+  auto choice = tune::choose_tactic(backend, relu.desc, CpuFeatures::host(), {}, nullptr);
+  ASSERT_TRUE(choice.is_ok());
+  EXPECT_EQ(choice->tactic, &backend.fast);
+  EXPECT_TRUE(choice->timings.empty());
+  // A layer only the fallback supports gets it.
+  onnx_import::ModelBuilder b;
+  b.input("x", DataType::Float, {2});
+  b.node("Sigmoid", {"x"}, {"y"}, "sig");
+  b.output("y");
+  const std::string bytes = b.serialize();
+  auto g = onnx_import::import_bytes(bytes.data(), bytes.size(), ".");
+  ASSERT_TRUE(g.is_ok());
+  auto sig = tune::choose_tactic(backend, LayerDesc::of(*(*g)->nodes()[0], {}, DataType::Float), CpuFeatures::host(), {},
+                                 nullptr);
+  ASSERT_TRUE(sig.is_ok());
+  EXPECT_EQ(sig->tactic, &backend.fallback);
+}
+
+TEST(Tuner, AFarSlowerCandidateStopsAfterItsWarmUp) {
+  TwoTacticBackend backend;  // slow: 2 ms per run, fast: ~0
+  Layer l = relu_layer({1, 2, 4, 4});
+  tune::TuneOptions opt;
+  opt.iterations = 5;
+  // Time the fast one first so the slow one is cut off.
+  class FastFirst final : public Backend {
+   public:
+    explicit FastFirst(const TwoTacticBackend& b) : b_(b) {}
+    std::string_view device() const override { return "test"; }
+    std::vector<const Tactic*> tactics() const override { return {&b_.fast, &b_.slow}; }
+    const TwoTacticBackend& b_;
+  };
+  FastFirst ordered(backend);
+  auto choice = tune::choose_tactic(ordered, l.desc, CpuFeatures::host(), opt, nullptr);
+  ASSERT_TRUE(choice.is_ok());
+  EXPECT_EQ(choice->tactic, &backend.fast);
+  EXPECT_EQ(backend.slow.runs, 1) << "only the warm-up run of the far slower tactic";
+  EXPECT_EQ(choice->timings.size(), 2u);
+}
+
 TEST(Tuner, UntimeableLayersKeepTheBackendOrderAndUnsupportedLayersFail) {
   TwoTacticBackend backend;
   Layer dynamic = relu_layer({-1, 4});

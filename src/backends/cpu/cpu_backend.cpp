@@ -10,6 +10,7 @@ class ReferenceTactic final : public Tactic {
  public:
   std::string_view id() const override { return "ref"; }
   bool supports(const LayerDesc&, const CpuFeatures&) const override { return true; }
+  bool is_fallback() const override { return true; }
   Status run(const LayerRun& run) const override { return ops::op_def(run.kernel.node().kind()).run(run.kernel); }
 };
 
