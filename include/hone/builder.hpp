@@ -39,6 +39,7 @@ struct BuildConfig {
   std::vector<std::string> tactics;                 // allowed tactic IDs / families ("cpu.f32"); empty = all
   int tuning_iterations = 5;                        // timed runs per candidate tactic
   bool optimize = true;                             // run the graph passes
+  int64_t channel_block = -1;                       // blocked layout: -1 = the backend's choice, 0 = off, b = NCHW[b]c
   passes::PassOptions passes;
   /// Called with a stage name and the fraction done (0..1) of the build; may be empty.
   std::function<void(std::string_view stage, double fraction)> progress;

@@ -86,6 +86,10 @@ class Backend {
   virtual std::vector<const Tactic*> tactics() const = 0;
   /// The tactic with this ID, or nullptr.
   const Tactic* find_tactic(std::string_view id) const;
+  /// The channel block of the blocked layout (ops/blocked_layout.hpp) this backend's
+  /// convolution kernels prefer on `cpu` (16 floats with AVX-512, 8 with AVX2), or 0 when it
+  /// has none: the builder then keeps every tensor plain.
+  virtual int64_t blocked_channels(const CpuFeatures& cpu) const { return 0; }
   /// The tactics that support `layer` on `cpu`, in tactics() order.
   std::vector<const Tactic*> candidates(const LayerDesc& layer, const CpuFeatures& cpu) const;
 };

@@ -59,4 +59,11 @@ std::unique_ptr<Pass> make_activation_fusion(const PassOptions& options);
 /// the fused layer with residual input Z = z.
 std::unique_ptr<Pass> make_residual_add_fusion(const PassOptions& options);
 
+// ---- layout planning (run by the builder for backends with blocked kernels; not in the list) ----
+
+/// "layout_planning": convolutions and the layers between them that can work on it go to the
+/// blocked channel layout NCHW[block]c, with reorders where blocked and plain layers meet
+/// (layout_planning.cpp). block < 2: nothing changes.
+std::unique_ptr<Pass> make_layout_planning(int64_t block);
+
 }  // namespace hone::passes

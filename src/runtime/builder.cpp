@@ -13,6 +13,7 @@
 #include "engine/memory_planner.hpp"
 #include "ops/op_def.hpp"
 #include "ops/shape_inference.hpp"
+#include "passes/passes.hpp"
 #include "tune/tuner.hpp"
 
 namespace hone {
@@ -148,12 +149,27 @@ Result<engine::Plan> build_plan(std::unique_ptr<ir::Graph> network, const BuildC
   BuildReport& rep = report ? *report : local_report;
   rep.nodes_before = g.nodes().size();
 
+  const CpuFeatures& cpu = config.cpu ? *config.cpu : CpuFeatures::host();
+  // Candidates are timed on this machine, so the target may only lack features, not add them.
+  if (const std::vector<std::string> extra = CpuFeatures::host().missing(cpu.names()); !extra.empty()) {
+    std::string list;
+    for (const std::string& f : extra) list += (list.empty() ? "" : ", ") + f;
+    return invalid_argument("cannot build for CPU features this machine lacks (" + list + "): tactics are timed here");
+  }
   progress("shapes", 0.0);
   HONE_RETURN_IF_ERROR(apply_input_shapes(g, config, &plan.profiles));
   HONE_RETURN_IF_ERROR(ops::infer_graph_types(g));
   if (config.optimize) {
     progress("optimize", 0.1);
     HONE_ASSIGN_OR_RETURN(rep.passes, passes::optimize(g, config.passes));
+  }
+  // Layout planning: the backend's blocked channel layout between the layers that take it.
+  const int64_t block = config.channel_block >= 0 ? config.channel_block : backend->blocked_channels(cpu);
+  if (config.optimize && block >= 2) {
+    progress("layout", 0.25);
+    HONE_ASSIGN_OR_RETURN(int rewrites, passes::make_layout_planning(block)->run(g));
+    rep.passes.push_back({"layout_planning", rewrites});
+    if (rewrites > 0) plan.build_options.emplace_back("channel block", std::to_string(block));
   }
   HONE_RETURN_IF_ERROR(g.topological_sort());
   HONE_RETURN_IF_ERROR(ir::verify_graph(g));
@@ -177,13 +193,6 @@ Result<engine::Plan> build_plan(std::unique_ptr<ir::Graph> network, const BuildC
   if (all_known) opt_types = ops::types_for_input_shapes(g, opt_shapes);
 
   // One tactic per layer, chosen by the tuner (timing cache read first, written after).
-  const CpuFeatures& cpu = config.cpu ? *config.cpu : CpuFeatures::host();
-  // Candidates are timed on this machine, so the target may only lack features, not add them.
-  if (const std::vector<std::string> extra = CpuFeatures::host().missing(cpu.names()); !extra.empty()) {
-    std::string list;
-    for (const std::string& f : extra) list += (list.empty() ? "" : ", ") + f;
-    return invalid_argument("cannot build for CPU features this machine lacks (" + list + "): tactics are timed here");
-  }
   plan.device_name = cpu_model_name();
   tune::TimingCache cache(plan.device_name);
   if (!config.timing_cache_path.empty()) {

@@ -41,6 +41,8 @@ void BuildFlags::add_to(CLI::App* app) {
   app->add_option("--disable-pass", disabled_passes, "Skip this optimization pass (repeatable)");
   app->add_flag("--no-optimize", no_optimize, "Build the graph as imported, without optimization passes");
   app->add_option("--workspace", workspace, "Largest scratch memory a layer may use, in bytes (0: no limit)");
+  app->add_option("--channel-block", channel_block,
+                  "Blocked channel layout NCHW[b]c for convolutions: b, or 0 for plain tensors (default: the backend's choice)");
 }
 
 Result<BuildConfig> BuildFlags::config() const {
@@ -52,6 +54,7 @@ Result<BuildConfig> BuildFlags::config() const {
   c.optimize = !no_optimize;
   c.passes.disabled = disabled_passes;
   c.workspace_limit = workspace;
+  c.channel_block = channel_block;
   return c;
 }
 

@@ -37,9 +37,10 @@ struct BuildFlags {
   std::vector<std::string> disabled_passes;
   bool no_optimize = false;
   uint64_t workspace = 0;
+  int64_t channel_block = -1;
 
   /// Adds --threads, --shapes, --timing-cache, --tactics, --disable-pass, --no-optimize,
-  /// --workspace to `app`.
+  /// --workspace, --channel-block to `app`.
   void add_to(CLI::App* app);
   /// The BuildConfig these flags describe (errors: malformed --shapes).
   Result<BuildConfig> config() const;
