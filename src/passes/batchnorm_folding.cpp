@@ -1,12 +1,15 @@
-// batchnorm_folding: a Conv or ConvTranspose followed by an inference BatchNormalization becomes
-// one Conv/ConvTranspose whose constant weights and bias absorb the normalization. The first of
-// the layer fusions (passes.hpp); activation_fusion then finds the folded conv next to its Relu.
+// batchnorm_folding: a Conv or ConvTranspose followed by an inference BatchNormalization, or by
+// a Mul/Add/Sub/Div with a per-channel or scalar constant (DenseNet's scale and shift after its
+// BatchNorms), becomes one Conv/ConvTranspose whose constant weights and bias absorb the map.
+// The first of the layer fusions (passes.hpp); activation_fusion then finds the folded conv
+// next to its Relu.
 #include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ops/shape_inference.hpp"
+#include "passes/affine.hpp"
 #include "passes/layer_fusion.hpp"
 #include "passes/passes.hpp"
 #include "passes/rewrite.hpp"
@@ -14,14 +17,14 @@
 namespace hone::passes {
 namespace {
 
-// What one folding needs, found by find_folding() and computed in double:
-//   BN(y)[m] = scale[m] * (y[m] - mean[m]) / sqrt(var[m] + epsilon) + B[m] = s[m] * y[m] + shift[m]
-//   s[m] = scale[m] / sqrt(var[m] + epsilon),  shift[m] = B[m] - mean[m] * s[m]
-// and with y = conv(x, W) + b, linear in W per output channel m:
-//   W'[m, ...] = W[m, ...] * s[m],  b'[m] = (b[m] - mean[m]) * s[m] + B[m]   (b = 0 without bias)
+// What one folding needs, found by find_folding() and computed in double. The node after the
+// conv applies a per-channel affine map y'[m] = s[m] * y[m] + shift[m] (affine.hpp: an inference
+// BatchNormalization, or a Mul/Add/Sub/Div by a per-channel or scalar constant), and with
+// y = conv(x, W) + b, linear in W per output channel m:
+//   W'[m, ...] = W[m, ...] * s[m],  b'[m] = b[m] * s[m] + shift[m]   (b = 0 without bias)
 struct Folding {
   ir::Node* conv = nullptr;
-  int64_t channels = 0;      // output channels of the conv (= BN channels)
+  int64_t channels = 0;      // output channels of the conv
   std::vector<double> s;     // per output channel
   std::vector<double> bias;  // b'
 };
@@ -33,28 +36,19 @@ std::optional<std::vector<double>> constant_values(const ir::Value* v, int64_t n
   return t->to_double_vector();
 }
 
-std::optional<Folding> find_folding(const ir::Graph& g, const ir::Node& bn) {
-  if (bn.kind() != ir::OpKind::BatchNormalization) return std::nullopt;
-  // Training mode normalizes with the batch's statistics; spatial = 0 (opsets < 9) has
-  // per-position parameters. Neither is a per-channel affine map.
-  if (attr_int_or_default(bn, "training_mode") != 0) return std::nullopt;
-  if (bn.attrs().has("spatial") && attr_int_or_default(bn, "spatial") == 0) return std::nullopt;
-  for (size_t o = 1; o < bn.num_outputs(); ++o) {
-    const ir::Value* v = bn.output(o);
-    if (v && (!v->uses().empty() || is_graph_output(g, v))) return std::nullopt;
+std::optional<Folding> find_folding(const ir::Graph& g, const ir::Node& node) {
+  const std::optional<ChannelAffine> affine = channel_affine_of(node);
+  if (!affine) return std::nullopt;
+  ir::Node* conv = affine->x->producer();
+  if (!conv || conv->graph() != &g || (conv->kind() != ir::OpKind::Conv && conv->kind() != ir::OpKind::ConvTranspose)) {
+    return std::nullopt;
   }
-  ir::Node* conv = producer_of(bn, 0);
-  if (!conv || (conv->kind() != ir::OpKind::Conv && conv->kind() != ir::OpKind::ConvTranspose)) return std::nullopt;
-  if (!has_single_use(g, bn.input(0))) return std::nullopt;
-  for (size_t i = 0; i < 5; ++i) {
-    if (!is_float32(bn.input(i))) return std::nullopt;
-  }
-  if (!is_float32(bn.output(0)) || !is_float32(conv->input(0))) return std::nullopt;
+  if (!has_single_use(g, affine->x) || !is_float32(conv->input(0))) return std::nullopt;
 
   // W is [M, C/group, k...] for Conv and [C, M/group, k...] for ConvTranspose; 1-3 spatial dims.
   const Tensor* w = constant_of(conv->input(1));
   if (!w || w->dtype() != DataType::Float || w->rank() < 3 || w->rank() > 5 || w->numel() == 0) return std::nullopt;
-  const ir::TensorShape& y = bn.input(0)->type().shape;
+  const ir::TensorShape& y = affine->x->type().shape;
   if (!y.has_rank || static_cast<int64_t>(y.rank()) != w->rank()) return std::nullopt;
   const int64_t group = attr_int_or_default(*conv, "group");
   if (group < 1) return std::nullopt;
@@ -67,26 +61,24 @@ std::optional<Folding> find_folding(const ir::Graph& g, const ir::Node& bn) {
     f.channels = group * w->dim(1);
   }
   if (f.channels <= 0 || (y.dims[1].is_known() && y.dims[1].value != f.channels)) return std::nullopt;
+  const size_t channels = static_cast<size_t>(f.channels);
+  if ((affine->s.size() != 1 && affine->s.size() != channels) ||
+      (affine->shift.size() != 1 && affine->shift.size() != channels)) {
+    return std::nullopt;
+  }
+  const ChannelAffine a = affine->widened(channels);
 
-  std::vector<double> b(static_cast<size_t>(f.channels), 0.0);
+  std::vector<double> b(channels, 0.0);
   if (conv->input(2)) {
     auto given = constant_values(conv->input(2), f.channels);
     if (!given) return std::nullopt;
     b = *given;
   }
-  auto scale = constant_values(bn.input(1), f.channels);
-  auto shift = constant_values(bn.input(2), f.channels);
-  auto mean = constant_values(bn.input(3), f.channels);
-  auto var = constant_values(bn.input(4), f.channels);
-  if (!scale || !shift || !mean || !var) return std::nullopt;
-  const double epsilon = attr_float_or_default(bn, "epsilon");
-  f.s.resize(static_cast<size_t>(f.channels));
-  f.bias.resize(static_cast<size_t>(f.channels));
-  for (size_t m = 0; m < f.s.size(); ++m) {
-    f.s[m] = (*scale)[m] / std::sqrt((*var)[m] + epsilon);
-    f.bias[m] = (b[m] - (*mean)[m]) * f.s[m] + (*shift)[m];
-    // A negative or zero variance makes the model compute NaN/inf: leave it computing that.
-    if (!std::isfinite(f.s[m]) || !std::isfinite(f.bias[m])) return std::nullopt;
+  f.s = a.s;
+  f.bias.resize(channels);
+  for (size_t m = 0; m < channels; ++m) {
+    f.bias[m] = b[m] * a.s[m] + a.shift[m];
+    if (!std::isfinite(f.bias[m])) return std::nullopt;
   }
   return f;
 }
@@ -128,6 +120,7 @@ class BatchNormFolding final : public NodePass {
   Status apply(ir::Graph& g, ir::Node& bn) override {
     std::optional<Folding> f = find_folding(g, bn);
     if (!f) return internal_error("batchnorm_folding: '" + bn.name() + "' no longer matches");
+    // The map node's data input is output 0 of the conv; its other inputs are constants.
     ir::Node* conv = f->conv;
     const bool transposed = conv->kind() == ir::OpKind::ConvTranspose;
     ir::Value* w = conv->input(1);

@@ -17,6 +17,7 @@ std::vector<std::unique_ptr<Pass>> default_passes(const PassOptions& options) {
   list.push_back(make_attention_fusion(options));
   // Layer fusions: BN into convs first, then biases, activations and residuals into layers.
   list.push_back(make_batchnorm_folding(options));
+  list.push_back(make_affine_folding(options));
   list.push_back(make_matmul_add_fusion(options));
   list.push_back(make_activation_fusion(options));
   list.push_back(make_residual_add_fusion(options));

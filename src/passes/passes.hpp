@@ -49,6 +49,9 @@ std::unique_ptr<Pass> make_elementwise_fusion(const PassOptions& options);
 /// "batchnorm_folding": Conv/ConvTranspose -> inference BatchNormalization with constant
 /// weights and statistics becomes one Conv/ConvTranspose with folded weights and bias.
 std::unique_ptr<Pass> make_batchnorm_folding(const PassOptions& options);
+/// "affine_folding": per-channel affine maps no conv absorbed — a BatchNormalization, chains
+/// of Mul/Add/Sub/Div by per-channel or scalar constants — become one Mul and one Add.
+std::unique_ptr<Pass> make_affine_folding(const PassOptions& options);
 /// "matmul_add_fusion": MatMul -> Add(bias) becomes Gemm (2-D operands, bias broadcasting
 /// to [M, N]) or FusedMatMul (the bias broadcasts into the product without growing it).
 std::unique_ptr<Pass> make_matmul_add_fusion(const PassOptions& options);

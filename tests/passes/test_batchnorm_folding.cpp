@@ -242,5 +242,43 @@ TEST(BatchNormFolding, BatchNormNotAfterAConvIsLeft) {
   expect_left(fold(b.serialize()));
 }
 
+TEST(BatchNormFolding, PerChannelAndScalarMulAddSubDivAfterAConvFold) {
+  // conv -> Mul([C,1,1]) -> Add([1,C,1,1]) -> Sub(scalar) -> Div([C,1,1]): four foldings.
+  ModelBuilder b;
+  b.input("x", DataType::Float, {1, 3, 6, 6});
+  b.initializer("w", random_floats({5, 3, 3, 3}, 21));
+  b.initializer("b", random_floats({5}, 22));
+  b.initializer("mul", random_floats({5, 1, 1}, 23, 0.5f, 2.0f));
+  b.initializer("add", random_floats({1, 5, 1, 1}, 24));
+  b.initializer("sub", scalar_float(0.3f));
+  b.initializer("div", random_floats({5, 1, 1}, 25, 0.5f, 2.0f));
+  b.node("Conv", {"x", "w", "b"}, {"c"}, "conv");
+  b.node("Mul", {"c", "mul"}, {"m"}, "mul");
+  b.node("Add", {"add", "m"}, {"a"}, "add");
+  b.node("Sub", {"a", "sub"}, {"s"}, "sub");
+  b.node("Div", {"s", "div"}, {"y"}, "div");
+  b.output("y", DataType::Float, {1, 5, 4, 4});
+  PassRun run = fold(b.serialize());
+  ASSERT_TRUE(run.after);
+  EXPECT_EQ(run.rewrites, 4);
+  EXPECT_EQ(count_nodes(*run.after), 1u);
+  EXPECT_EQ(find_node(*run.after, "Conv")->name(), "conv + mul + add + sub + div");
+  EXPECT_TRUE(same_outputs(run, 26));
+}
+
+TEST(BatchNormFolding, ConstantsThatVaryAlongOtherAxesOrComeFirstInDivAreLeft) {
+  for (const std::string& op : {std::string("Mul"), std::string("Div")}) {
+    ModelBuilder b;
+    b.input("x", DataType::Float, {1, 2, 4, 4});
+    b.initializer("w", random_floats({3, 2, 1, 1}, 31));
+    // [3]: broadcasts along W, not the channels; and Div(c, y) is not affine in y.
+    b.initializer("k", random_floats(op == "Mul" ? Shape{4} : Shape{3, 1, 1}, 32, 0.5f, 1.5f));
+    b.node("Conv", {"x", "w"}, {"c"}, "conv");
+    b.node(op, op == "Mul" ? std::vector<std::string>{"c", "k"} : std::vector<std::string>{"k", "c"}, {"y"}, "op");
+    b.output("y", DataType::Float, {1, 3, 4, 4});
+    expect_left(fold(b.serialize()));
+  }
+}
+
 }  // namespace
 }  // namespace hone::testing

@@ -59,11 +59,13 @@ Result<BuildConfig> BuildFlags::config() const {
 }
 
 std::function<void(std::string_view, double)> progress_printer() {
-  return [start = std::chrono::steady_clock::now(), last = std::string()](std::string_view stage,
-                                                                          double fraction) mutable {
+  return [start = std::chrono::steady_clock::now(), last = std::string(), last_fraction = -1.0](
+             std::string_view stage, double fraction) mutable {
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (s < 1.0 || (stage == last && stage != "tactics")) return;
+    // A line per stage, and within a stage every further 10%.
+    if (s < 1.0 || (stage == last && fraction < last_fraction + 0.1)) return;
     last = std::string(stage);
+    last_fraction = fraction;
     std::fprintf(stderr, "[%6.1f s] build: %-8s %3.0f%%\n", s, last.c_str(), 100.0 * fraction);
   };
 }
