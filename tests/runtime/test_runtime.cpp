@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include "backends/cpu/dispatch.hpp"
 #include "hone/builder.hpp"
 #include "hone/engine.hpp"
 #include "import/onnx/model_builder.hpp"
@@ -75,7 +76,8 @@ std::shared_ptr<const Engine> build(const std::string& model, BuildConfig config
 void expect_same(const std::vector<Datum>& got, const std::vector<Datum>& want) {
   ASSERT_EQ(got.size(), want.size());
   for (size_t i = 0; i < got.size(); ++i) {
-    Status s = runtime::compare_datum(got[i], want[i], runtime::Tolerance{1e-5, 1e-6});
+    // Fast kernels sum in another order than the reference: 1e-4 relative, 1e-5 absolute.
+    Status s = runtime::compare_datum(got[i], want[i], runtime::Tolerance{1e-4, 1e-5});
     EXPECT_TRUE(s.is_ok()) << "output " << i << ": " << s.to_string();
   }
 }
@@ -322,12 +324,31 @@ TEST(Builder, ParsesShapeSpecs) {
 }
 
 TEST(Builder, ReportsMemoryAndLayers) {
-  auto plan = build_plan(import(branchy_model()), {});
+  // On a baseline CPU only the reference kernels apply: the weights are the model's.
+  const CpuFeatures baseline = cpu::features_of(cpu::CpuIsa::Baseline);
+  BuildConfig config;
+  config.cpu = &baseline;
+  auto plan = build_plan(import(branchy_model()), config);
   ASSERT_TRUE(plan.is_ok()) << plan.status().to_string();
   EXPECT_EQ(plan->layers.size(), plan->graph->nodes().size());
   for (const auto& l : plan->layers) EXPECT_EQ(l.tactic, "ref");
+  EXPECT_TRUE(plan->required_isa.empty());
   // Weights: 8*4*9 + 8 + 3*8 + 5*8*9 floats, plus the int64 shape.
   EXPECT_EQ(plan->memory.weight_bytes, (8 * 4 * 9 + 8 + 3 * 8 + 5 * 8 * 9) * 4u + 16u);
+
+  // On this CPU the convolutions get a fast tactic, whose packed weights count too.
+  if (!cpu::has_isa(CpuFeatures::host(), cpu::CpuIsa::Avx2)) GTEST_SKIP() << "no AVX2 on this CPU";
+  auto fast = build_plan(import(branchy_model()), {});
+  ASSERT_TRUE(fast.is_ok()) << fast.status().to_string();
+  size_t fast_layers = 0;
+  uint64_t packed = 0;
+  for (const auto& l : fast->layers) {
+    fast_layers += l.tactic != "ref";
+    for (const Tensor& t : l.packed) packed += t.nbytes();
+  }
+  EXPECT_GE(fast_layers, 3u);
+  EXPECT_FALSE(fast->required_isa.empty());
+  EXPECT_GE(fast->memory.weight_bytes, plan->memory.weight_bytes + packed - 16u);
 }
 
 TEST(Builder, ResNet50ArenaIsAtMostFortyPercentOfAllActivations) {

@@ -1,6 +1,8 @@
 // The CPU backend: its tactic list. Reference kernels (the operators' meaning, plain loops)
 // are the tactic of last resort and support every layer; fast kernels go before it.
 #include "backends/backend.hpp"
+#include "backends/cpu/conv/conv_tactics.hpp"
+#include "backends/cpu/dispatch.hpp"
 
 namespace hone::cpu {
 namespace {
@@ -17,7 +19,18 @@ class ReferenceTactic final : public Tactic {
 class CpuBackend final : public Backend {
  public:
   std::string_view device() const override { return "cpu"; }
-  std::vector<const Tactic*> tactics() const override { return {&reference_}; }
+  std::vector<const Tactic*> tactics() const override {
+    std::vector<const Tactic*> list;
+    for (const Tactic* t : nchwc_conv_tactics()) list.push_back(t);
+    list.push_back(&reference_);
+    return list;
+  }
+  int64_t blocked_channels(const CpuFeatures& cpu) const override {
+    // The blocked convolution kernels: NCHW16c with AVX-512, NCHW8c with AVX2.
+    if (has_isa(cpu, CpuIsa::Avx512)) return 16;
+    if (has_isa(cpu, CpuIsa::Avx2)) return 8;
+    return 0;
+  }
 
  private:
   ReferenceTactic reference_;

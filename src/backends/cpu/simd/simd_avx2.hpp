@@ -19,6 +19,8 @@ struct VecF32 {
   static VecF32 load_partial(const float* p, size_t n) { return {_mm256_maskload_ps(p, mask(n))}; }
   static VecF32 broadcast(float x) { return {_mm256_set1_ps(x)}; }
   static VecF32 zero() { return {_mm256_setzero_ps()}; }
+  /// v with lanes n.. set to 0.
+  static VecF32 first_lanes(VecF32 a, size_t n) { return {_mm256_and_ps(a.v, _mm256_castsi256_ps(mask(n)))}; }
   void store(float* p) const { _mm256_storeu_ps(p, v); }
   void store_partial(float* p, size_t n) const { _mm256_maskstore_ps(p, mask(n), v); }
 

@@ -20,6 +20,8 @@ struct VecF32 {
   static VecF32 load_partial(const float* p, size_t n) { return {_mm512_maskz_loadu_ps(mask(n), p)}; }
   static VecF32 broadcast(float x) { return {_mm512_set1_ps(x)}; }
   static VecF32 zero() { return {_mm512_setzero_ps()}; }
+  /// v with lanes n.. set to 0.
+  static VecF32 first_lanes(VecF32 a, size_t n) { return {_mm512_maskz_mov_ps(mask(n), a.v)}; }
   void store(float* p) const { _mm512_storeu_ps(p, v); }
   void store_partial(float* p, size_t n) const { _mm512_mask_storeu_ps(p, mask(n), v); }
 

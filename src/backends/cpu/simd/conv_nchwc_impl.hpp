@@ -1,0 +1,216 @@
+// The NCHW[b]c direct convolution written once over a SIMD vector type V of b lanes
+// (conv/conv_nchwc.hpp explains the scheme), instantiated by conv/conv_nchwc_avx512.cpp and
+// conv_nchwc_avx2.cpp. Only ISA files include this.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "backends/cpu/conv/conv_nchwc.hpp"
+#include "backends/cpu/simd/activation_impl.hpp"
+
+namespace hone::cpu::simd {
+
+template <class V>
+struct NchwcKernel {
+  static constexpr int64_t kB = static_cast<int64_t>(V::kLanes);
+  const NchwcConv& c;
+  int64_t in_blocks, out_blocks;
+  // The X the tiles read: blocked, with `pad_top`/`pad_left` zero rows/columns before the
+  // image (the padded copy, or X itself without pads): element (n, ib, row, col, lane).
+  const float* x;
+  int64_t rows, cols, pad_top, pad_left;
+
+  explicit NchwcKernel(const NchwcConv& conv) : c(conv) {
+    in_blocks = (c.in_channels + kB - 1) / kB;
+    out_blocks = (c.out_channels + kB - 1) / kB;
+  }
+
+  int64_t x_offset(int64_t n, int64_t ib, int64_t row, int64_t col) const {
+    return (((n * in_blocks + ib) * rows + row) * cols + col) * kB;
+  }
+
+  // Stores acc (output block ob, pixel (oh, ow)) through the epilogue.
+  void store(V acc, int64_t n, int64_t ob, int64_t oh, int64_t ow, V alpha, V beta, V palpha, V pbeta) const {
+    const int64_t off = (((n * out_blocks + ob) * c.out_h + oh) * c.out_w + ow) * kB;
+    V v = apply_activation(c.activation.kind, alpha, beta, acc);
+    if (c.z) v = v + V::load(c.z + off);
+    v = apply_activation(c.post_activation.kind, palpha, pbeta, v);
+    const int64_t real = c.out_channels - ob * kB;
+    if (real < kB) v = V::first_lanes(v, static_cast<size_t>(real));
+    v.store(c.y + off);
+  }
+
+  void store_tile(const V* acc, int R, int64_t n, int64_t ob, int64_t oh, int64_t ow0, int64_t count) const {
+    const V a = V::broadcast(c.activation.alpha), b = V::broadcast(c.activation.beta);
+    const V pa = V::broadcast(c.post_activation.alpha), pb = V::broadcast(c.post_activation.beta);
+    for (int r = 0; r < R && r < count; ++r) store(acc[r], n, ob, oh, ow0 + r, a, b, pa, pb);
+  }
+
+  // R pixels (ow0 .. ow0+R-1 of row oh) by OB output blocks (ob0, ob0+1, ...). `guarded`: only
+  // the first `count` pixels may be read (X read in place, last tile of a row).
+  template <int R, int OB, bool guarded>
+  void tile(int64_t n, int64_t ob0, int64_t oh, int64_t ow0, int64_t count) const {
+    V acc[OB][R];
+    for (int o = 0; o < OB; ++o) {
+      const V b = V::load(c.bias + (ob0 + o) * kB);
+      for (int r = 0; r < R; ++r) acc[o][r] = b;
+    }
+    const int64_t taps = c.kernel_h * c.kernel_w;
+    const int64_t block_weights = taps * kB * kB;  // weights of one (ob, ib) pair
+    const int64_t step = c.stride_w * kB;          // between the pixels of a tile
+    for (int64_t ib = 0; ib < in_blocks; ++ib) {
+      const int64_t lanes = std::min<int64_t>(kB, c.in_channels - ib * kB);
+      for (int64_t kh = 0; kh < c.kernel_h; ++kh) {
+        const int64_t row = oh * c.stride_h - c.pad_top + pad_top + kh * c.dilation_h;
+        for (int64_t kw = 0; kw < c.kernel_w; ++kw) {
+          const float* w = c.weights + ((ob0 * in_blocks + ib) * taps + kh * c.kernel_w + kw) * kB * kB;
+          const float* xr = x + x_offset(n, ib, row, ow0 * c.stride_w - c.pad_left + pad_left + kw * c.dilation_w);
+          for (int64_t i = 0; i < lanes; ++i) {
+            V wv[OB];
+            for (int o = 0; o < OB; ++o) wv[o] = V::load(w + o * in_blocks * block_weights + i * kB);
+            for (int r = 0; r < R; ++r) {
+              if (guarded && r >= count) break;
+              const V xv = V::broadcast(xr[r * step + i]);
+              for (int o = 0; o < OB; ++o) acc[o][r] = fmadd(wv[o], xv, acc[o][r]);
+            }
+          }
+        }
+      }
+    }
+    for (int o = 0; o < OB; ++o) store_tile(acc[o], R, n, ob0 + o, oh, ow0, count);
+  }
+
+  // Depthwise: R pixels of channel block ob.
+  template <int R, bool guarded>
+  void depthwise_tile(int64_t n, int64_t ob, int64_t oh, int64_t ow0, int64_t count) const {
+    V acc[R];
+    const V bias = V::load(c.bias + ob * kB);
+    for (int r = 0; r < R; ++r) acc[r] = bias;
+    const int64_t step = c.stride_w * kB;
+    for (int64_t kh = 0; kh < c.kernel_h; ++kh) {
+      const int64_t row = oh * c.stride_h - c.pad_top + pad_top + kh * c.dilation_h;
+      for (int64_t kw = 0; kw < c.kernel_w; ++kw) {
+        const V w = V::load(c.weights + ((ob * c.kernel_h + kh) * c.kernel_w + kw) * kB);
+        const float* xr = x + x_offset(n, ob, row, ow0 * c.stride_w - c.pad_left + pad_left + kw * c.dilation_w);
+        for (int r = 0; r < R; ++r) {
+          if (guarded && r >= count) break;
+          acc[r] = fmadd(w, V::load(xr + r * step), acc[r]);
+        }
+      }
+    }
+    store_tile(acc, R, n, ob, oh, ow0, count);
+  }
+
+  // One output row in tiles of R pixels; the last, partial tile reads past the row only when
+  // X is the padded copy (sized for it), else it is guarded.
+  template <int R, int OB>
+  void row(int64_t n, int64_t ob0, int64_t oh, bool copied) const {
+    for (int64_t ow = 0; ow < c.out_w; ow += R) {
+      const int64_t count = std::min<int64_t>(R, c.out_w - ow);
+      if (count == R || copied) {
+        tile<R, OB, false>(n, ob0, oh, ow, count);
+      } else {
+        tile<R, OB, true>(n, ob0, oh, ow, count);
+      }
+    }
+  }
+
+  template <int R>
+  void depthwise_row(int64_t n, int64_t ob, int64_t oh, bool copied) const {
+    for (int64_t ow = 0; ow < c.out_w; ow += R) {
+      const int64_t count = std::min<int64_t>(R, c.out_w - ow);
+      if (count == R || copied) {
+        depthwise_tile<R, false>(n, ob, oh, ow, count);
+      } else {
+        depthwise_tile<R, true>(n, ob, oh, ow, count);
+      }
+    }
+  }
+};
+
+// Copies X into the zero-padded blocked buffer `out` of rows x cols, the image at
+// (pad_top, pad_left); from blocked or plain X.
+template <class V>
+void pad_input(const NchwcConv& c, int64_t rows, int64_t cols, float* out, ThreadPool& pool) {
+  constexpr int64_t kB = static_cast<int64_t>(V::kLanes);
+  const int64_t in_blocks = (c.in_channels + kB - 1) / kB;
+  pool.parallel_for(static_cast<size_t>(c.batch * in_blocks * rows), [&](size_t item) {
+    const int64_t i = static_cast<int64_t>(item);
+    const int64_t r = i % rows, ib = (i / rows) % in_blocks, n = i / (rows * in_blocks);
+    float* dst = out + (((n * in_blocks + ib) * rows + r) * cols) * kB;
+    const int64_t ih = r - c.pad_top;
+    if (ih < 0 || ih >= c.in_h) {
+      std::memset(dst, 0, static_cast<size_t>(cols * kB) * sizeof(float));
+      return;
+    }
+    std::memset(dst, 0, static_cast<size_t>(c.pad_left * kB) * sizeof(float));
+    const int64_t right = cols - c.pad_left - c.in_w;
+    std::memset(dst + (c.pad_left + c.in_w) * kB, 0, static_cast<size_t>(right * kB) * sizeof(float));
+    float* row = dst + c.pad_left * kB;
+    if (c.input_blocked) {
+      std::memcpy(row, c.x + (((n * in_blocks + ib) * c.in_h + ih) * c.in_w) * kB,
+                  static_cast<size_t>(c.in_w * kB) * sizeof(float));
+      return;
+    }
+    // Plain: gather the block's channel planes into lanes (missing channels are 0).
+    const int64_t lanes = std::min<int64_t>(kB, c.in_channels - ib * kB);
+    const float* plane = c.x + ((n * c.in_channels + ib * kB) * c.in_h + ih) * c.in_w;
+    for (int64_t iw = 0; iw < c.in_w; ++iw) {
+      for (int64_t l = 0; l < kB; ++l) row[iw * kB + l] = l < lanes ? plane[l * c.in_h * c.in_w + iw] : 0.0f;
+    }
+  });
+}
+
+/// The whole convolution: work items are (image, output block pair, output row). R2: pixels
+/// per tile with two output blocks in registers; R1 with one (and for depthwise).
+template <class V, int R2, int R1>
+void nchwc_conv(const NchwcConv& conv, ThreadPool& pool) {
+  NchwcKernel<V> k(conv);
+  const bool copied = nchwc_needs_copy(conv);
+  if (copied) {
+    const int64_t tile = nchwc_tile_pixels(conv.block);
+    const int64_t tiles = (conv.out_w + tile - 1) / tile;
+    k.rows = std::max(conv.in_h + conv.pad_top, (conv.out_h - 1) * conv.stride_h + (conv.kernel_h - 1) * conv.dilation_h + 1);
+    k.cols = std::max(conv.in_w + conv.pad_left,
+                      (tiles * tile - 1) * conv.stride_w + (conv.kernel_w - 1) * conv.dilation_w + 1);
+    k.pad_top = conv.pad_top;
+    k.pad_left = conv.pad_left;
+    pad_input<V>(conv, k.rows, k.cols, conv.workspace, pool);
+    k.x = conv.workspace;
+  } else {
+    k.rows = conv.in_h;
+    k.cols = conv.in_w;
+    k.pad_top = k.pad_left = 0;
+    k.x = conv.x;
+  }
+  if (conv.depthwise) {
+    pool.parallel_for(static_cast<size_t>(conv.batch * k.out_blocks * conv.out_h), [&](size_t item) {
+      const int64_t i = static_cast<int64_t>(item);
+      const int64_t oh = i % conv.out_h, ob = (i / conv.out_h) % k.out_blocks, n = i / (conv.out_h * k.out_blocks);
+      k.template depthwise_row<R1>(n, ob, oh, copied);
+    });
+    return;
+  }
+  // Output block pairs vary fastest: the threads' consecutive items share an input row, read
+  // from cache for every pair, while all pairs' weights stay in L2.
+  const int64_t pairs = (k.out_blocks + 1) / 2;
+  pool.parallel_for(static_cast<size_t>(conv.batch * pairs * conv.out_h), [&](size_t item) {
+    const int64_t i = static_cast<int64_t>(item);
+    const int64_t p = i % pairs, oh = (i / pairs) % conv.out_h, n = i / (conv.out_h * pairs);
+    const int64_t ob0 = 2 * p;
+    if (ob0 + 1 < k.out_blocks) {
+      if (conv.out_w <= R2 / 2) {
+        k.template row<R2 / 2, 2>(n, ob0, oh, copied);  // narrow rows: fewer idle accumulators
+      } else {
+        k.template row<R2, 2>(n, ob0, oh, copied);
+      }
+    } else {
+      k.template row<R1, 1>(n, ob0, oh, copied);
+    }
+  });
+}
+
+}  // namespace hone::cpu::simd
