@@ -1,6 +1,7 @@
 // The CPU backend: its tactic list. Reference kernels (the operators' meaning, plain loops)
 // are the tactic of last resort and support every layer; fast kernels go before it.
 #include "backends/backend.hpp"
+#include "backends/cpu/kernels/tactics.hpp"
 
 namespace hone::cpu {
 namespace {
@@ -15,11 +16,17 @@ class ReferenceTactic final : public Tactic {
 
 class CpuBackend final : public Backend {
  public:
+  CpuBackend() {
+    // Elementwise, pooling, data movement, normalization (kernels/tactics.hpp).
+    for (const Tactic* t : non_gemm_tactics()) tactics_.push_back(t);
+    tactics_.push_back(&reference_);
+  }
   std::string_view device() const override { return "cpu"; }
-  std::vector<const Tactic*> tactics() const override { return {&reference_}; }
+  std::vector<const Tactic*> tactics() const override { return tactics_; }
 
  private:
   ReferenceTactic reference_;
+  std::vector<const Tactic*> tactics_;
 };
 
 }  // namespace
