@@ -176,6 +176,9 @@ void lrn_plane(const float* x, float* y, size_t channels, size_t plane, size_t b
   const size_t before = (p.size - 1) / 2, after = p.size - 1 - before;
   const V scale = V::broadcast(p.alpha / static_cast<float>(p.size)), bias = V::broadcast(p.bias);
   const V minus_beta = V::broadcast(-p.beta);
+  // x / base^beta: by square roots for the usual betas (0.75 is AlexNet's and GoogLeNet's),
+  // else x * e^(-beta ln base).
+  const int power = p.beta == 0.75f ? 3 : p.beta == 0.5f ? 2 : p.beta == 1.0f ? 4 : 0;
   for (size_t c0 = begin; c0 < end; c0 += kColumnBlock) {
     const size_t len = end - c0 < kColumnBlock ? end - c0 : kColumnBlock;
     for (size_t c = 0; c < channels; ++c) {
@@ -189,9 +192,19 @@ void lrn_plane(const float* x, float* y, size_t channels, size_t plane, size_t b
           const V v = load_n<V>(x + k * plane + c0 + j, lanes);
           sq = fmadd(v, v, sq);
         }
-        // x / base^beta = x * e^(-beta ln base)
-        const V base = fmadd(sq, scale, bias);
-        store_n(load_n<V>(xc + j, lanes) * exp(minus_beta * simd::log(base)), yc + j, lanes);
+        const V base = fmadd(sq, scale, bias), xv = load_n<V>(xc + j, lanes);
+        V y;
+        if (power == 3) {
+          const V r = sqrt(base);
+          y = xv / (r * sqrt(r));
+        } else if (power == 2) {
+          y = xv / sqrt(base);
+        } else if (power == 4) {
+          y = xv / base;
+        } else {
+          y = xv * exp(minus_beta * simd::log(base));
+        }
+        store_n(y, yc + j, lanes);
       });
     }
   }

@@ -83,16 +83,17 @@ void pool_rows(const Pool2d& g, const float* x, float* y, int64_t oh_begin, int6
       if (ih < 0 || ih >= g.in_h) continue;
       const float* src = x + ih * g.in_w;
       float* dst = row + first;
-      int64_t i = 0;
-      if (!any) {
-        for (; i + L <= cols; i += L) V::load(src + i).store(dst + i);
-        for (; i < cols; ++i) dst[i] = src[i];
-      } else if (g.average) {
-        for (; i + L <= cols; i += L) (V::load(dst + i) + V::load(src + i)).store(dst + i);
-        for (; i < cols; ++i) dst[i] += src[i];
-      } else {
-        for (; i + L <= cols; i += L) max(V::load(src + i), V::load(dst + i)).store(dst + i);
-        for (; i < cols; ++i) dst[i] = src[i] > dst[i] ? src[i] : dst[i];
+      // Full vectors, then one partial vector (planes are often narrower than two vectors).
+      for (int64_t i = 0; i < cols; i += L) {
+        const size_t k = static_cast<size_t>(cols - i < L ? cols - i : L);
+        const V v = k == V::kLanes ? V::load(src + i) : V::load_partial(src + i, k);
+        V r = v;
+        if (any) {
+          const V d = k == V::kLanes ? V::load(dst + i) : V::load_partial(dst + i, k);
+          r = g.average ? d + v : max(v, d);
+        }
+        if (k == V::kLanes) r.store(dst + i);
+        else r.store_partial(dst + i, k);
       }
       any = true;
     }
