@@ -12,7 +12,9 @@ namespace hone::cpu {
 
 bool pool_fits(const Pool2d& g) {
   const int64_t span = (g.out_w - 1) * g.stride_w + (g.kernel_w - 1) * g.dilation_w + 1;
-  return g.out_w >= 1 && g.out_h >= 0 && span + 2 * 16 <= kPoolRowCapacity && g.out_w + 16 <= kPoolRowCapacity;
+  // One buffer row (pool_impl.hpp: span plus two vectors of slack, in vectors of 16) must fit.
+  return g.out_w >= 1 && g.out_h >= 0 && (span + 2 * 16 + 15) / 16 * 16 <= kPoolRowCapacity &&
+         g.out_w + 16 <= kPoolRowCapacity;
 }
 
 void pool_rows(CpuIsa isa, const Pool2d& g, const float* x, float* y, int64_t oh_begin, int64_t oh_end) {

@@ -21,8 +21,8 @@ struct Pool2d {
   bool count_include_pad = false;  // AveragePool divides by the positions inside the padded input
 };
 
-/// The widest padded row a plane may have: every row of windows is reduced through a buffer
-/// of this many floats on the stack.
+/// Floats of the stack buffer rows of windows are reduced through (as many padded rows at a
+/// time as fit): a plane's padded row may be at most this wide.
 inline constexpr int64_t kPoolRowCapacity = 4096;
 /// Whether the kernels take this geometry (the row buffer holds it).
 bool pool_fits(const Pool2d& g);

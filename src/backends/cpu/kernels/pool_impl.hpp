@@ -1,7 +1,7 @@
 // The pooling bodies of pool.hpp written once over a SIMD vector type V; included only by
 // pool_{baseline,avx2,avx512}.cpp, each instantiating them with its own V.
 //
-// A row of windows is reduced in two passes through a padded row buffer:
+// Rows of windows are reduced in two passes through padded row buffers:
 //
 //   input rows ih of the window ──(vertical max/sum)──► row[pad_left + iw]   (fill outside)
 //   row[ow * stride_w + kw * dilation_w], kw < kernel_w ──(horizontal)──► y[oh][ow]
@@ -46,16 +46,24 @@ void pool_horizontal(const Pool2d& g, const float* row, const float* col_count, 
 template <class V>
 void pool_rows(const Pool2d& g, const float* x, float* y, int64_t oh_begin, int64_t oh_end) {
   constexpr int64_t L = static_cast<int64_t>(V::kLanes);
-  alignas(64) float row[kPoolRowCapacity];
+  // Rows of windows go through the buffer a block at a time: every vertical pass of the
+  // block, then every horizontal one, so the horizontal pass's unaligned loads never wait on
+  // the vertical pass's stores still in flight (store forwarding fails across two stores).
+  alignas(64) float buf[kPoolRowCapacity];
   alignas(64) float col_count[kPoolRowCapacity];
   const float fill = g.average ? 0.0f : -__builtin_inff();
   const int64_t span = (g.out_w - 1) * g.stride_w + (g.kernel_w - 1) * g.dilation_w + 1;
-  const int64_t len = span + 2 * L;  // slack: vector reads past the last window
-  // row[t] holds input column t - pad_left; only the columns some window reads are computed.
+  // A row's length with slack for vector reads past its last window, in whole vectors of 16.
+  const int64_t pitch = (span + 2 * L + 15) / 16 * 16;
+  const int64_t block_rows = kPoolRowCapacity / pitch;
+  // row[t] holds input column t - pad_left; only the columns some window reads are computed,
+  // the others keep `fill`.
   const int64_t first = g.pad_left;
   int64_t cols = span - first < g.in_w ? span - first : g.in_w;
   if (cols < 0) cols = 0;
-  for (int64_t t = 0; t < len; ++t) row[t] = fill;
+  const int64_t used = (oh_end - oh_begin < block_rows ? oh_end - oh_begin : block_rows) * pitch;
+  const V fill_v = V::broadcast(fill);
+  for (int64_t t = 0; t < used; t += L) fill_v.store(buf + t);
 
   // Positions counted per window (AveragePool): inside the input, or inside the padded input.
   const bool pad = g.count_include_pad;
@@ -73,54 +81,58 @@ void pool_rows(const Pool2d& g, const float* x, float* y, int64_t oh_begin, int6
     for (int64_t ow = g.out_w; ow < g.out_w + L; ++ow) col_count[ow] = 1.0f;
   }
 
-  for (int64_t oh = oh_begin; oh < oh_end; ++oh) {
-    // Vertical pass over the window's input rows.
-    bool any = false;
-    int64_t row_count = 0;
-    for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
-      const int64_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
-      row_count += ih >= lo_h && ih < hi_h ? 1 : 0;
-      if (ih < 0 || ih >= g.in_h) continue;
-      const float* src = x + ih * g.in_w;
-      float* dst = row + first;
-      // Full vectors, then one partial vector (planes are often narrower than two vectors).
+  for (int64_t oh0 = oh_begin; oh0 < oh_end; oh0 += block_rows) {
+    const int64_t oh1 = oh_end - oh0 < block_rows ? oh_end : oh0 + block_rows;
+    // Vertical passes over each window's input rows, a vector of columns at a time with the
+    // rows reduced in a register (full vectors, then one partial: planes are often narrower
+    // than two vectors).
+    for (int64_t oh = oh0; oh < oh1; ++oh) {
+      float* dst = buf + (oh - oh0) * pitch + first;
+      const int64_t ih0 = oh * g.stride_h - g.pad_top;
       for (int64_t i = 0; i < cols; i += L) {
         const size_t k = static_cast<size_t>(cols - i < L ? cols - i : L);
-        const V v = k == V::kLanes ? V::load(src + i) : V::load_partial(src + i, k);
-        V r = v;
-        if (any) {
-          const V d = k == V::kLanes ? V::load(dst + i) : V::load_partial(dst + i, k);
-          r = g.average ? d + v : max(v, d);
+        V acc = fill_v;
+        bool any = false;
+        for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
+          const int64_t ih = ih0 + kh * g.dilation_h;
+          if (ih < 0 || ih >= g.in_h) continue;
+          const float* src = x + ih * g.in_w + i;
+          const V v = k == V::kLanes ? V::load(src) : V::load_partial(src, k);
+          acc = !any ? v : g.average ? acc + v : max(v, acc);
+          any = true;
         }
-        if (k == V::kLanes) r.store(dst + i);
-        else r.store_partial(dst + i, k);
+        if (k == V::kLanes) acc.store(dst + i);
+        else acc.store_partial(dst + i, k);
       }
-      any = true;
     }
-    if (!any) {
-      for (int64_t i = 0; i < cols; ++i) row[first + i] = fill;
-    }
-
-    // Horizontal pass.
-    float* yr = y + oh * g.out_w;
-    const float rc = static_cast<float>(row_count);
-    if (g.stride_w == 1) {
-      pool_horizontal<V, 1>(g, row, col_count, rc, yr);
-    } else if (g.stride_w == 2) {
-      pool_horizontal<V, 2>(g, row, col_count, rc, yr);
-    } else {
-      for (int64_t ow = 0; ow < g.out_w; ++ow) {
-        const float* b = row + ow * g.stride_w;
-        float acc = b[0];
-        for (int64_t kw = 1; kw < g.kernel_w; ++kw) {
-          const float v = b[kw * g.dilation_w];
-          acc = g.average ? acc + v : (v > acc ? v : acc);
+    // Horizontal passes.
+    for (int64_t oh = oh0; oh < oh1; ++oh) {
+      const float* row = buf + (oh - oh0) * pitch;
+      float* yr = y + oh * g.out_w;
+      int64_t row_count = 0;
+      for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
+        const int64_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
+        row_count += ih >= lo_h && ih < hi_h ? 1 : 0;
+      }
+      const float rc = static_cast<float>(row_count);
+      if (g.stride_w == 1) {
+        pool_horizontal<V, 1>(g, row, col_count, rc, yr);
+      } else if (g.stride_w == 2) {
+        pool_horizontal<V, 2>(g, row, col_count, rc, yr);
+      } else {
+        for (int64_t ow = 0; ow < g.out_w; ++ow) {
+          const float* b = row + ow * g.stride_w;
+          float acc = b[0];
+          for (int64_t kw = 1; kw < g.kernel_w; ++kw) {
+            const float v = b[kw * g.dilation_w];
+            acc = g.average ? acc + v : (v > acc ? v : acc);
+          }
+          if (g.average) {
+            const float n = rc * col_count[ow];
+            acc = acc / (n > 1.0f ? n : 1.0f);
+          }
+          yr[ow] = acc;
         }
-        if (g.average) {
-          const float n = rc * col_count[ow];
-          acc = acc / (n > 1.0f ? n : 1.0f);
-        }
-        yr[ow] = acc;
       }
     }
   }
