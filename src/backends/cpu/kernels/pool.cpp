@@ -87,6 +87,16 @@ class WindowPoolTactic final : public IsaTactic {
     const float* px = x.data<float>();
     float* py = y->data<float>();
     const CpuIsa isa = level();
+    if (g.average && g.out_h == 1 && g.out_w == 1 && g.kernel_h == g.in_h && g.kernel_w == g.in_w &&
+        g.pad_top == 0 && g.pad_left == 0 && g.pad_bottom == 0 && g.pad_right == 0) {
+      // One window covering each plane (GoogLeNet's 7x7 head): the global average. (Not for
+      // max: the reference's max keeps a NaN only when it comes first, the global one never.)
+      const auto plane = static_cast<size_t>(in_plane);
+      parallel_ranges(run.pool, planes, grain_for(planes, plane), [&](size_t p0, size_t p1) {
+        global_pool(isa, true, px + p0 * plane, py + p0, p1 - p0, plane);
+      });
+      return Status::ok();
+    }
     const size_t cost = static_cast<size_t>(g.out_w * (g.kernel_h + g.kernel_w));
     parallel_rows(run.pool, planes, static_cast<size_t>(g.out_h), cost, [&](size_t p0, size_t p1, size_t oh0, size_t oh1) {
       for (size_t p = p0; p < p1; ++p) {
