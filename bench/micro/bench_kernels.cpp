@@ -65,12 +65,12 @@ std::vector<std::pair<std::string, LayerCase>> cases() {
       with_outputs(one("Split", {random_tensor({1, 32, 160, 160}, 9), i64({2}, {16, 16})},
                        make_attrs({{"axis", Attribute::of_int(1)}}), 13),
                    2));
-  add("yolov8n.DFL_Transpose_0312",
-      one("Transpose", {random_tensor({1, 4, 16, 8400}, 10)}, make_attrs({{"perm", Attribute::of_ints({0, 3, 1, 2})}})));
+  add("yolov8n.DFL_Transpose_0312", one("Transpose", {random_tensor({1, 4, 16, 8400}, 10)},
+                                        make_attrs({{"perm", Attribute::of_ints({0, 3, 1, 2})}})));
   add("yolov8n.DFL_Softmax_axis3",
       one("Softmax", {random_tensor({1, 8400, 4, 16}, 11, -5, 5)}, make_attrs({{"axis", Attribute::of_int(3)}}), 13));
-  add("yolov8n.DFL_Transpose_0321",
-      one("Transpose", {random_tensor({1, 8400, 4, 16}, 12)}, make_attrs({{"perm", Attribute::of_ints({0, 3, 2, 1})}})));
+  add("yolov8n.DFL_Transpose_0321", one("Transpose", {random_tensor({1, 8400, 4, 16}, 12)},
+                                        make_attrs({{"perm", Attribute::of_ints({0, 3, 2, 1})}})));
   add("yolov8n.Sigmoid_classes_1x80x8400", one("Sigmoid", {random_tensor({1, 80, 8400}, 13, -6, 6)}));
   // DenseNet-121
   const int64_t c = 256;
@@ -89,9 +89,10 @@ std::vector<std::pair<std::string, LayerCase>> cases() {
                             {"swap", Attribute::of_ints({0, 0, 0})},
                             {"params", Attribute::of_floats({0, 0, 0, 0, 0, 0})}});
   add("densenet.MulAddRelu_1x128x56x56", chain);
-  add("densenet.MaxPool3x3s2_1x64x112x112",
-      one("MaxPool", {random_tensor({1, 64, 112, 112}, 22)},
-          make_attrs({{"kernel_shape", Attribute::of_ints({3, 3})}, {"strides", Attribute::of_ints({2, 2})}, {"pads", pads(1)}})));
+  add("densenet.MaxPool3x3s2_1x64x112x112", one("MaxPool", {random_tensor({1, 64, 112, 112}, 22)},
+                                                make_attrs({{"kernel_shape", Attribute::of_ints({3, 3})},
+                                                            {"strides", Attribute::of_ints({2, 2})},
+                                                            {"pads", pads(1)}})));
   add("densenet.AvgPool2x2s2_1x256x56x56",
       one("AveragePool", {random_tensor({1, 256, 56, 56}, 23)},
           make_attrs({{"kernel_shape", Attribute::of_ints({2, 2})}, {"strides", Attribute::of_ints({2, 2})}})));
@@ -110,8 +111,8 @@ std::vector<std::pair<std::string, LayerCase>> cases() {
   add("googlenet.MaxPool3x3s1_1x480x14x14",
       one("MaxPool", {random_tensor({1, 480, 14, 14}, 27)},
           make_attrs({{"kernel_shape", Attribute::of_ints({3, 3})}, {"pads", pads(1)}})));
-  add("googlenet.AvgPool7x7_1x1024x7x7",
-      one("AveragePool", {random_tensor({1, 1024, 7, 7}, 28)}, make_attrs({{"kernel_shape", Attribute::of_ints({7, 7})}})));
+  add("googlenet.AvgPool7x7_1x1024x7x7", one("AveragePool", {random_tensor({1, 1024, 7, 7}, 28)},
+                                             make_attrs({{"kernel_shape", Attribute::of_ints({7, 7})}})));
   add("googlenet.Softmax_1x1000", one("Softmax", {random_tensor({1, 1000}, 29, -5, 5)}, {}, 13));
   return list;
 }

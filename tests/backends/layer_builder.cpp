@@ -64,7 +64,8 @@ Result<BuiltLayer> build_layer(const LayerCase& c) {
   for (int i = 0; i < c.num_outputs; ++i) outputs.push_back(g.add_value("y" + std::to_string(i)));
   ir::OpKind kind;
   if (!ir::find_op_kind(c.domain, c.op_type, &kind)) return invalid_argument("no operator " + c.op_type);
-  ir::Node* n = g.add_node(kind, c.op_type, c.domain, "layer", c.domain == "hone" ? 1 : c.opset, inputs, outputs, c.attrs);
+  ir::Node* n =
+      g.add_node(kind, c.op_type, c.domain, "layer", c.domain == "hone" ? 1 : c.opset, inputs, outputs, c.attrs);
   for (ir::Value* v : outputs) g.add_output(v);
   HONE_RETURN_IF_ERROR(ops::validate_node(*n));
   HONE_RETURN_IF_ERROR(ops::infer_node_types(*n));
@@ -94,7 +95,8 @@ Result<std::unique_ptr<TacticRun>> TacticRun::make(const Tactic& tactic, const B
                                                    int threads) {
   std::unique_ptr<TacticRun> r(new TacticRun(tactic, layer, threads));
   for (const Tensor& t : c.inputs) r->inputs_.push_back(Datum::of(t));
-  for (size_t i = 0; i < r->inputs_.size(); ++i) r->input_ptrs_.push_back(c.inputs[i].defined() ? &r->inputs_[i] : nullptr);
+  for (size_t i = 0; i < r->inputs_.size(); ++i)
+    r->input_ptrs_.push_back(c.inputs[i].defined() ? &r->inputs_[i] : nullptr);
   // The shapes the run produces, then guarded float outputs of those shapes (as an engine's
   // arena views are), for the tactic to write into.
   std::vector<Datum> planned(layer.node->num_outputs());
@@ -168,7 +170,9 @@ Tensor random_tensor(Shape shape, uint64_t seed, float lo, float hi) {
   return t;
 }
 
-Tensor f32(Shape shape, std::vector<float> values) { return Tensor::from_vector<float>(DataType::Float, std::move(shape), values); }
+Tensor f32(Shape shape, std::vector<float> values) {
+  return Tensor::from_vector<float>(DataType::Float, std::move(shape), values);
+}
 Tensor i64(Shape shape, std::vector<int64_t> values) {
   return Tensor::from_vector<int64_t>(DataType::Int64, std::move(shape), values);
 }

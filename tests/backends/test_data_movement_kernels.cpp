@@ -31,10 +31,12 @@ TEST(CpuConcatKernels, EveryAxisAndPartSize) {
   expect_tactic_matches_reference("concat", concat({{2, 0, 4}, {2, 3, 4}, {2, 0, 4}}, 1, seed++), bits, true);
   expect_tactic_matches_reference("concat", concat({{7}}, 0, seed++), bits, true);
   // YOLOv8: the head's anchors (144 outer rows), channels (one outer row, big blocks).
-  expect_tactic_matches_reference("concat", concat({{1, 144, 6400}, {1, 144, 1600}, {1, 144, 400}}, 2, seed++), bits, true);
+  expect_tactic_matches_reference("concat", concat({{1, 144, 6400}, {1, 144, 1600}, {1, 144, 400}}, 2, seed++), bits,
+                                  true);
   expect_tactic_matches_reference("concat", concat({{1, 64, 80, 80}, {1, 80, 80, 80}}, 1, seed++), bits, true);
-  expect_tactic_matches_reference("concat", concat({{1, 128, 20, 20}, {1, 128, 20, 20}, {1, 128, 20, 20}, {1, 128, 20, 20}}, 1, seed++),
-                                  bits, true);
+  expect_tactic_matches_reference(
+      "concat", concat({{1, 128, 20, 20}, {1, 128, 20, 20}, {1, 128, 20, 20}, {1, 128, 20, 20}}, 1, seed++), bits,
+      true);
   LayerCase dynamic = concat({{3, 5}, {3, 2}}, 1, seed++);
   dynamic.symbolic_shapes = true;
   expect_tactic_matches_reference("concat", dynamic, bits, true);
@@ -88,13 +90,16 @@ TEST(CpuSliceKernels, ContiguousBoxesWithNegativeAndClampedBounds) {
   uint64_t seed = 200;
   const Tolerance bits = Tolerance::bits();
   const int64_t kMax = std::numeric_limits<int64_t>::max();
-  expect_tactic_matches_reference("slice", slice({1, 4, 8400}, {0}, {2}, {1}, seed++), bits, true);  // YOLOv8's DFL halves
+  expect_tactic_matches_reference("slice", slice({1, 4, 8400}, {0}, {2}, {1}, seed++), bits,
+                                  true);  // YOLOv8's DFL halves
   expect_tactic_matches_reference("slice", slice({1, 4, 8400}, {2}, {kMax}, {1}, seed++), bits, true);
   expect_tactic_matches_reference("slice", slice({2, 3, 17, 19}, {2}, {15}, {3}, seed++), bits, true);
-  expect_tactic_matches_reference("slice", slice({2, 3, 17, 19}, {1, -10, 3}, {3, -1, 100}, {1, 2, -1}, seed++), bits, true);
+  expect_tactic_matches_reference("slice", slice({2, 3, 17, 19}, {1, -10, 3}, {3, -1, 100}, {1, 2, -1}, seed++), bits,
+                                  true);
   expect_tactic_matches_reference("slice", slice({5, 6}, {-100, 0}, {kMax, kMax}, {}, seed++), bits, true);  // whole
   expect_tactic_matches_reference("slice", slice({5, 6}, {4}, {2}, {0}, seed++), bits, true);             // empty
-  expect_tactic_matches_reference("slice", slice({64, 300, 40}, {10, 3}, {60, 290}, {0, 1}, seed++, {1, 1}), bits, true);
+  expect_tactic_matches_reference("slice", slice({64, 300, 40}, {10, 3}, {60, 290}, {0, 1}, seed++, {1, 1}), bits,
+                                  true);
   LayerCase legacy;
   legacy.op_type = "Slice";
   legacy.opset = 9;
@@ -130,15 +135,16 @@ TEST(CpuTransposeKernels, PermutationsOfEveryRankAndTileEdge) {
       {{2, 3, 4, 5, 6}, {0, 4, 2, 1, 3}},
       {{9, 1, 18}, {2, 1, 0}},
   };
-  for (const auto& [shape, perm] : cases) expect_tactic_matches_reference("transpose", transpose(shape, perm, seed++), bits);
+  for (const auto& [shape, perm] : cases)
+    expect_tactic_matches_reference("transpose", transpose(shape, perm, seed++), bits);
   LayerCase dynamic = transpose({5, 19, 3}, {1, 2, 0}, seed++);
   dynamic.symbolic_shapes = true;
   expect_tactic_matches_reference("transpose", dynamic, bits);
 }
 
 // Resize-13 with scales (N and C 1) or sizes.
-LayerCase resize(Shape x, std::vector<float> scales, std::vector<int64_t> sizes, std::string mode, std::string transform,
-                 uint64_t seed, std::string nearest_mode = "floor") {
+LayerCase resize(Shape x, std::vector<float> scales, std::vector<int64_t> sizes, std::string mode,
+                 std::string transform, uint64_t seed, std::string nearest_mode = "floor") {
   LayerCase c;
   c.op_type = "Resize";
   c.opset = 13;
@@ -154,12 +160,18 @@ LayerCase resize(Shape x, std::vector<float> scales, std::vector<int64_t> sizes,
 TEST(CpuResizeKernels, NearestAsymmetricFloorIsBitIdentical) {
   uint64_t seed = 400;
   const Tolerance bits = Tolerance::bits();
-  expect_tactic_matches_reference("resize", resize({1, 256, 20, 20}, {1, 1, 2, 2}, {}, "nearest", "asymmetric", seed++), bits);
-  expect_tactic_matches_reference("resize", resize({1, 3, 5, 7}, {1, 1, 2, 2}, {}, "nearest", "asymmetric", seed++), bits);
-  expect_tactic_matches_reference("resize", resize({1, 3, 5, 17}, {1, 1, 2, 2}, {}, "nearest", "asymmetric", seed++), bits);
-  expect_tactic_matches_reference("resize", resize({2, 2, 4, 6}, {1, 1, 3, 1.5f}, {}, "nearest", "asymmetric", seed++), bits);
-  expect_tactic_matches_reference("resize", resize({1, 2, 9, 8}, {1, 1, 0.5f, 0.75f}, {}, "nearest", "asymmetric", seed++), bits);
-  expect_tactic_matches_reference("resize", resize({1, 2, 9, 8}, {}, {1, 2, 13, 21}, "nearest", "asymmetric", seed++), bits);
+  expect_tactic_matches_reference("resize", resize({1, 256, 20, 20}, {1, 1, 2, 2}, {}, "nearest", "asymmetric", seed++),
+                                  bits);
+  expect_tactic_matches_reference("resize", resize({1, 3, 5, 7}, {1, 1, 2, 2}, {}, "nearest", "asymmetric", seed++),
+                                  bits);
+  expect_tactic_matches_reference("resize", resize({1, 3, 5, 17}, {1, 1, 2, 2}, {}, "nearest", "asymmetric", seed++),
+                                  bits);
+  expect_tactic_matches_reference("resize", resize({2, 2, 4, 6}, {1, 1, 3, 1.5f}, {}, "nearest", "asymmetric", seed++),
+                                  bits);
+  expect_tactic_matches_reference("resize",
+                                  resize({1, 2, 9, 8}, {1, 1, 0.5f, 0.75f}, {}, "nearest", "asymmetric", seed++), bits);
+  expect_tactic_matches_reference("resize", resize({1, 2, 9, 8}, {}, {1, 2, 13, 21}, "nearest", "asymmetric", seed++),
+                                  bits);
 }
 
 TEST(CpuResizeKernels, LinearMatchesForEachCoordinateTransform) {
@@ -167,9 +179,12 @@ TEST(CpuResizeKernels, LinearMatchesForEachCoordinateTransform) {
   const Tolerance tol = Tolerance::near(1e-5, 1e-6);
   for (const char* transform : {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"}) {
     expect_tactic_matches_reference("resize", resize({1, 3, 8, 9}, {1, 1, 2, 2}, {}, "linear", transform, seed++), tol);
-    expect_tactic_matches_reference("resize", resize({2, 2, 10, 7}, {1, 1, 0.6f, 1.7f}, {}, "linear", transform, seed++), tol);
-    expect_tactic_matches_reference("resize", resize({1, 2, 5, 6}, {}, {1, 2, 1, 11}, "linear", transform, seed++), tol);
-    expect_tactic_matches_reference("resize", resize({1, 16, 40, 40}, {1, 1, 2, 2}, {}, "linear", transform, seed++), tol);
+    expect_tactic_matches_reference("resize",
+                                    resize({2, 2, 10, 7}, {1, 1, 0.6f, 1.7f}, {}, "linear", transform, seed++), tol);
+    expect_tactic_matches_reference("resize", resize({1, 2, 5, 6}, {}, {1, 2, 1, 11}, "linear", transform, seed++),
+                                    tol);
+    expect_tactic_matches_reference("resize", resize({1, 16, 40, 40}, {1, 1, 2, 2}, {}, "linear", transform, seed++),
+                                    tol);
   }
 }
 

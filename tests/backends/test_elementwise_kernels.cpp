@@ -42,7 +42,8 @@ TEST(CpuUnaryKernels, PiecewiseLinearAndExactMathOpsAreBitIdentical) {
   }
   for (const Shape& s : kUnaryShapes) {
     expect_tactic_matches_reference(
-        "unary", unary("LeakyRelu", with_specials(s, seed++, -5, 5), make_attrs({{"alpha", Attribute::of_float(0.1f)}})),
+        "unary",
+        unary("LeakyRelu", with_specials(s, seed++, -5, 5), make_attrs({{"alpha", Attribute::of_float(0.1f)}})),
         Tolerance::bits());
   }
 }
@@ -65,7 +66,8 @@ TEST(CpuUnaryKernels, TranscendentalOpsMatchTheReference) {
       {"Mish", -10, 10, {}, 1e-6},
       {"Elu", -5, 5, make_attrs({{"alpha", Attribute::of_float(0.7f)}}), 1e-6},
       {"Swish", -10, 10, make_attrs({{"alpha", Attribute::of_float(1.702f)}}), 1e-6},
-      {"HardSigmoid", -5, 5, make_attrs({{"alpha", Attribute::of_float(0.3f)}, {"beta", Attribute::of_float(0.4f)}}), 1e-6},
+      {"HardSigmoid", -5, 5, make_attrs({{"alpha", Attribute::of_float(0.3f)}, {"beta", Attribute::of_float(0.4f)}}),
+       1e-6},
       {"HardSwish", -5, 5, {}, 1e-6},
       // GELU's erf form cancels in its tail (kernels/activation.hpp): an absolute floor there.
       {"Gelu", -5, 5, {}, 1e-5},
@@ -82,7 +84,8 @@ TEST(CpuUnaryKernels, TranscendentalOpsMatchTheReference) {
 
 TEST(CpuUnaryKernels, ClipBoundsFromAttributesAndConstantInputs) {
   const Tensor x = with_specials({3, 41}, 7, -3, 3);
-  LayerCase legacy = unary("Clip", x, make_attrs({{"min", Attribute::of_float(-0.5f)}, {"max", Attribute::of_float(1.5f)}}));
+  LayerCase legacy =
+      unary("Clip", x, make_attrs({{"min", Attribute::of_float(-0.5f)}, {"max", Attribute::of_float(1.5f)}}));
   legacy.opset = 6;
   expect_tactic_matches_reference("unary", legacy, Tolerance::bits());
   LayerCase both = unary("Clip", x);
@@ -121,8 +124,8 @@ TEST(CpuBinaryKernels, ArithmeticWithEveryBroadcastIsBitIdentical) {
   uint64_t seed = 200;
   for (const char* op : {"Add", "Sub", "Mul", "Div"}) {
     for (const auto& [a, b] : kBroadcasts) {
-      expect_tactic_matches_reference("binary", binary(op, with_specials(a, seed, -2, 2), random_tensor(b, seed + 1, -2, 2)),
-                                      Tolerance::bits());
+      expect_tactic_matches_reference(
+          "binary", binary(op, with_specials(a, seed, -2, 2), random_tensor(b, seed + 1, -2, 2)), Tolerance::bits());
       ++seed;
     }
   }
@@ -145,8 +148,9 @@ TEST(CpuBinaryKernels, PowMatchesTheDoublePrecisionReference) {
                                     exact ? Tolerance::bits() : Tolerance::near(1e-6, 1e-30));
   }
   // A tensor of exponents, and a negative base with -inf, -0.
-  expect_tactic_matches_reference("binary", binary("Pow", random_tensor({4, 9}, seed, 0.1f, 3), random_tensor({9}, seed + 1, -2, 2)),
-                                  Tolerance::near(1e-6, 1e-30));
+  expect_tactic_matches_reference(
+      "binary", binary("Pow", random_tensor({4, 9}, seed, 0.1f, 3), random_tensor({9}, seed + 1, -2, 2)),
+      Tolerance::near(1e-6, 1e-30));
   expect_tactic_matches_reference("binary", binary("Pow", f32({4}, {-kInf, -0.0f, -4.0f, kInf}), f32({}, {0.5f})),
                                   Tolerance::bits());
 }
@@ -242,8 +246,13 @@ TEST(CpuFusedElementwiseKernels, ChainsWithActivationsAndMathMatch) {
     // YOLOv8's box decode shape of chain, and SiLU spelled out.
     expect_tactic_matches_reference(
         "fused_elementwise",
-        fused({random_tensor(s, seed, -6, 6), random_tensor({s.back()}, seed + 1)},
-              {{"Sigmoid"}, {"Mul", 1}, {"Swish", -1, false, 1.0f}, {"Exp"}, {"Log"}, {"Sqrt"}, {"Clip", -1, false, 0.1f, 2.0f}}),
+        fused({random_tensor(s, seed, -6, 6), random_tensor({s.back()}, seed + 1)}, {{"Sigmoid"},
+                                                                                     {"Mul", 1},
+                                                                                     {"Swish", -1, false, 1.0f},
+                                                                                     {"Exp"},
+                                                                                     {"Log"},
+                                                                                     {"Sqrt"},
+                                                                                     {"Clip", -1, false, 0.1f, 2.0f}}),
         Tolerance::near(2e-5, 1e-6));
     expect_tactic_matches_reference(
         "fused_elementwise",

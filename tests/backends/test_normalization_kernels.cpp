@@ -97,7 +97,8 @@ TEST(CpuLrnKernels, AcrossChannelsWithEveryWindow) {
   expect_tactic_matches_reference("lrn", lrn({1, 192, 28, 28}, 5, seed++), tol);
   expect_tactic_matches_reference("lrn", lrn({2, 7, 5, 3}, 3, seed++, 0.5f, 0.6f, 2.0f), tol);
   expect_tactic_matches_reference("lrn", lrn({1, 3, 17}, 4, seed++, 1.0f, 1.0f, 0.5f), tol);
-  expect_tactic_matches_reference("lrn", lrn({1, 2, 9, 9}, 7, seed++, 2.0f, 0.75f, 1.0f), tol);  // window over all channels
+  expect_tactic_matches_reference("lrn", lrn({1, 2, 9, 9}, 7, seed++, 2.0f, 0.75f, 1.0f),
+                                  tol);  // window over all channels
   expect_tactic_matches_reference("lrn", lrn({3, 5}, 1, seed++, 1.0f, 0.5f, 1.0f), tol);
 }
 

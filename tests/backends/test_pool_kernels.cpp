@@ -59,7 +59,8 @@ const Window kWindows[] = {
 
 TEST(CpuPoolKernels, MaxPoolIsBitIdenticalForEveryGeometry) {
   uint64_t seed = 1;
-  for (const Window& w : kWindows) expect_tactic_matches_reference("maxpool2d", pool("MaxPool", w, seed++), Tolerance::bits());
+  for (const Window& w : kWindows)
+    expect_tactic_matches_reference("maxpool2d", pool("MaxPool", w, seed++), Tolerance::bits());
 }
 
 TEST(CpuPoolKernels, AveragePoolMatchesWithAndWithoutPaddingCounted) {

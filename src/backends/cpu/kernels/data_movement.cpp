@@ -235,8 +235,8 @@ class SliceTactic final : public IsaTactic {
     if (runs == 0 || run_len == 0) return Status::ok();
     const float* px = x.data<float>();
     float* py = y.data<float>();
-    parallel_ranges(run.pool, static_cast<size_t>(runs), grain_for(static_cast<size_t>(runs), static_cast<size_t>(run_len)),
-                    [&](size_t r0, size_t r1) {
+    parallel_ranges(run.pool, static_cast<size_t>(runs),
+                    grain_for(static_cast<size_t>(runs), static_cast<size_t>(run_len)), [&](size_t r0, size_t r1) {
                       // Coordinates of run r0 over the outer dims, then walk.
                       std::vector<int64_t> idx(outer_dims);
                       int64_t off = base;
@@ -247,7 +247,8 @@ class SliceTactic final : public IsaTactic {
                       }
                       for (size_t d = 0; d < outer_dims; ++d) off += (begin[d] + idx[d]) * stride[d];
                       for (size_t q = r0; q < r1; ++q) {
-                        std::memcpy(py + static_cast<int64_t>(q) * run_len, px + off, static_cast<size_t>(run_len) * sizeof(float));
+                        std::memcpy(py + static_cast<int64_t>(q) * run_len, px + off,
+                                    static_cast<size_t>(run_len) * sizeof(float));
                         for (size_t d = outer_dims; d-- > 0;) {
                           off += stride[d];
                           if (++idx[d] < out[d]) break;

@@ -117,7 +117,8 @@ std::optional<Chain> fused_chain(const ir::Node& n) {
       ops::ActivationKind kind;
       if (!ops::Activation::find_kind(names[s], &kind) || kind == ops::ActivationKind::None) return std::nullopt;
       const auto first = params.begin() + static_cast<std::ptrdiff_t>(2 * s);
-      auto act = ops::Activation::parse(names[s], std::vector<float>(first, first + ops::Activation::param_count(kind)));
+      auto act =
+          ops::Activation::parse(names[s], std::vector<float>(first, first + ops::Activation::param_count(kind)));
       if (!act.is_ok()) return std::nullopt;
       st.kind = ChainStep::Kind::Activation;
       st.activation = *act;
@@ -247,8 +248,8 @@ class ChainTactic final : public IsaTactic {
     const CpuIsa isa = level();
     const ChainStep* steps = chain->steps.data();
     const size_t num_steps = chain->steps.size();
-    parallel_rows(run.pool, static_cast<size_t>(plan.rows()), static_cast<size_t>(plan.row), std::max<size_t>(num_steps, 1),
-                  [&](size_t r0, size_t r1, size_t begin, size_t end) {
+    parallel_rows(run.pool, static_cast<size_t>(plan.rows()), static_cast<size_t>(plan.row),
+                  std::max<size_t>(num_steps, 1), [&](size_t r0, size_t r1, size_t begin, size_t end) {
                     std::vector<int64_t> off(k_inputs);
                     std::vector<const float*> rows(k_inputs);
                     plan.offsets_of_row(static_cast<int64_t>(r0), off.data());

@@ -84,7 +84,8 @@ class SoftmaxTactic final : public IsaTactic {
       });
     } else {
       parallel_rows(run.pool, outer, inner, n * kTranscendentalCost, [&](size_t o0, size_t o1, size_t b, size_t e) {
-        for (size_t o = o0; o < o1; ++o) softmax_strided(isa, px + o * n * inner, py + o * n * inner, n, inner, b, e, log);
+        for (size_t o = o0; o < o1; ++o)
+          softmax_strided(isa, px + o * n * inner, py + o * n * inner, n, inner, b, e, log);
       });
     }
     return Status::ok();
@@ -138,7 +139,8 @@ class LayerNormTactic final : public IsaTactic {
     for (size_t i = 1; i < (has_bias ? 3u : 2u); ++i) {
       const Tensor& p = ctx.input(i);
       if (p.dtype() != DataType::Float || static_cast<size_t>(p.numel()) != n ||
-          !trailing_parameter(ir::TensorShape::of(p.shape()), ir::TensorShape::of(x.shape()), static_cast<size_t>(*axis))) {
+          !trailing_parameter(ir::TensorShape::of(p.shape()), ir::TensorShape::of(x.shape()),
+                              static_cast<size_t>(*axis))) {
         return run_reference(run);
       }
     }
@@ -271,11 +273,13 @@ class ReduceTactic final : public IsaTactic {
     const Tensor& x = ctx.input(0);
     const ReduceRule* rule = reduce_rule(ctx.node().kind());
     const bool has_axes = ctx.has_input(1);
-    auto r = ops::resolve_reduce_axes(ctx, has_axes, has_axes ? &ctx.input(1) : nullptr, x.rank(), rule->axes_input_from);
+    auto r =
+        ops::resolve_reduce_axes(ctx, has_axes, has_axes ? &ctx.input(1) : nullptr, x.rank(), rule->axes_input_from);
     if (!r.is_ok() || x.dtype() != DataType::Float) return run_reference(run);
     auto view = reduce_view(r->mask, &x.shape());
     if (!view) return run_reference(run);
-    HONE_ASSIGN_OR_RETURN(Tensor * y, f32_output(ctx, 0, ops::reduced_shape(x.shape(), r->mask, ctx.attr_int("keepdims") != 0)));
+    HONE_ASSIGN_OR_RETURN(Tensor * y,
+                          f32_output(ctx, 0, ops::reduced_shape(x.shape(), r->mask, ctx.attr_int("keepdims") != 0)));
     const float* px = x.data<float>();
     float* py = y->data<float>();
     const CpuIsa isa = level();

@@ -98,12 +98,13 @@ class WindowPoolTactic final : public IsaTactic {
       return Status::ok();
     }
     const size_t cost = static_cast<size_t>(g.out_w * (g.kernel_h + g.kernel_w));
-    parallel_rows(run.pool, planes, static_cast<size_t>(g.out_h), cost, [&](size_t p0, size_t p1, size_t oh0, size_t oh1) {
-      for (size_t p = p0; p < p1; ++p) {
-        pool_rows(isa, g, px + static_cast<int64_t>(p) * in_plane, py + static_cast<int64_t>(p) * out_plane,
-                  static_cast<int64_t>(oh0), static_cast<int64_t>(oh1));
-      }
-    });
+    parallel_rows(
+        run.pool, planes, static_cast<size_t>(g.out_h), cost, [&](size_t p0, size_t p1, size_t oh0, size_t oh1) {
+          for (size_t p = p0; p < p1; ++p) {
+            pool_rows(isa, g, px + static_cast<int64_t>(p) * in_plane, py + static_cast<int64_t>(p) * out_plane,
+                      static_cast<int64_t>(oh0), static_cast<int64_t>(oh1));
+          }
+        });
     return Status::ok();
   }
 

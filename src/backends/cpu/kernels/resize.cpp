@@ -19,7 +19,8 @@ namespace hone::cpu {
 void resize_nearest_rows(CpuIsa isa, const float* x, int64_t in_w, const int32_t* src_h, const int32_t* src_w,
                          int64_t out_w, bool double_w, float* y, int64_t oh_begin, int64_t oh_end) {
   switch (isa) {
-    case CpuIsa::Avx512: return avx512::resize_nearest_rows(x, in_w, src_h, src_w, out_w, double_w, y, oh_begin, oh_end);
+    case CpuIsa::Avx512:
+      return avx512::resize_nearest_rows(x, in_w, src_h, src_w, out_w, double_w, y, oh_begin, oh_end);
     case CpuIsa::Avx2: return avx2::resize_nearest_rows(x, in_w, src_h, src_w, out_w, double_w, y, oh_begin, oh_end);
     case CpuIsa::Baseline:
       return baseline::resize_nearest_rows(x, in_w, src_h, src_w, out_w, double_w, y, oh_begin, oh_end);
@@ -178,19 +179,20 @@ class ResizeTactic final : public IsaTactic {
     float* py = y.data<float>();
     const CpuIsa isa = level();
     const size_t cost = static_cast<size_t>(out_w) * (mode->linear ? 4 : 1);
-    parallel_rows(run.pool, planes, static_cast<size_t>(out_h), cost, [&](size_t p0, size_t p1, size_t oh0, size_t oh1) {
-      for (size_t p = p0; p < p1; ++p) {
-        const float* src = px + static_cast<int64_t>(p) * in_h * in_w;
-        float* dst = py + static_cast<int64_t>(p) * out_h * out_w;
-        if (mode->linear) {
-          resize_linear_rows(isa, src, in_w, th.taps(), tw.taps(), out_w, dst, static_cast<int64_t>(oh0),
-                             static_cast<int64_t>(oh1));
-        } else {
-          resize_nearest_rows(isa, src, in_w, th.i0.data(), tw.i0.data(), out_w, double_w, dst,
-                              static_cast<int64_t>(oh0), static_cast<int64_t>(oh1));
-        }
-      }
-    });
+    parallel_rows(run.pool, planes, static_cast<size_t>(out_h), cost,
+                  [&](size_t p0, size_t p1, size_t oh0, size_t oh1) {
+                    for (size_t p = p0; p < p1; ++p) {
+                      const float* src = px + static_cast<int64_t>(p) * in_h * in_w;
+                      float* dst = py + static_cast<int64_t>(p) * out_h * out_w;
+                      if (mode->linear) {
+                        resize_linear_rows(isa, src, in_w, th.taps(), tw.taps(), out_w, dst, static_cast<int64_t>(oh0),
+                                           static_cast<int64_t>(oh1));
+                      } else {
+                        resize_nearest_rows(isa, src, in_w, th.i0.data(), tw.i0.data(), out_w, double_w, dst,
+                                            static_cast<int64_t>(oh0), static_cast<int64_t>(oh1));
+                      }
+                    }
+                  });
     return Status::ok();
   }
 };
