@@ -3,6 +3,7 @@
 #include "backends/backend.hpp"
 #include "backends/cpu/conv/conv_tactics.hpp"
 #include "backends/cpu/dispatch.hpp"
+#include "backends/cpu/kernels/tactics.hpp"
 
 namespace hone::cpu {
 namespace {
@@ -18,13 +19,15 @@ class ReferenceTactic final : public Tactic {
 
 class CpuBackend final : public Backend {
  public:
-  std::string_view device() const override { return "cpu"; }
-  std::vector<const Tactic*> tactics() const override {
-    std::vector<const Tactic*> list;
-    for (const Tactic* t : nchwc_conv_tactics()) list.push_back(t);
-    list.push_back(&reference_);
-    return list;
+  CpuBackend() {
+    // Blocked convolutions (conv/conv_tactics.hpp).
+    for (const Tactic* t : nchwc_conv_tactics()) tactics_.push_back(t);
+    // Elementwise, pooling, data movement, normalization (kernels/tactics.hpp).
+    for (const Tactic* t : non_gemm_tactics()) tactics_.push_back(t);
+    tactics_.push_back(&reference_);
   }
+  std::string_view device() const override { return "cpu"; }
+  std::vector<const Tactic*> tactics() const override { return tactics_; }
   int64_t blocked_channels(const CpuFeatures& cpu) const override {
     // The blocked convolution kernels: NCHW16c with AVX-512, NCHW8c with AVX2.
     if (has_isa(cpu, CpuIsa::Avx512)) return 16;
@@ -34,6 +37,7 @@ class CpuBackend final : public Backend {
 
  private:
   ReferenceTactic reference_;
+  std::vector<const Tactic*> tactics_;
 };
 
 }  // namespace

@@ -24,6 +24,13 @@ struct VecF32 {
   void store(float* p) const { _mm256_storeu_ps(p, v); }
   void store_partial(float* p, size_t n) const { _mm256_maskstore_ps(p, mask(n), v); }
 
+  /// Lanes p[0], p[2], ..., p[2 * (kLanes - 1)] (deinterleaves 2 * kLanes floats).
+  static VecF32 load_even(const float* p) {
+    // [p0 p2 p8 p10 | p4 p6 p12 p14], then the 64-bit pairs reordered.
+    const __m256 pairs = _mm256_shuffle_ps(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8), _MM_SHUFFLE(2, 0, 2, 0));
+    return {_mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(pairs), _MM_SHUFFLE(3, 1, 2, 0)))};
+  }
+
   static __m256i mask(size_t n) {
     const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), lanes);
@@ -43,6 +50,9 @@ inline VecF32 min(VecF32 a, VecF32 b) { return {_mm256_min_ps(a.v, b.v)}; }
 inline VecF32 max(VecF32 a, VecF32 b) { return {_mm256_max_ps(a.v, b.v)}; }
 inline VecF32 abs(VecF32 a) { return {_mm256_and_ps(a.v, _mm256_castsi256_ps(_mm256_set1_epi32(INT32_MAX)))}; }
 inline VecF32 neg(VecF32 a) { return {_mm256_xor_ps(a.v, _mm256_castsi256_ps(_mm256_set1_epi32(INT32_MIN)))}; }
+inline VecF32 sqrt(VecF32 a) { return {_mm256_sqrt_ps(a.v)}; }
+inline VecF32 floor(VecF32 a) { return {_mm256_floor_ps(a.v)}; }
+inline VecF32 ceil(VecF32 a) { return {_mm256_ceil_ps(a.v)}; }
 inline VecF32 round_nearest(VecF32 a) { return {_mm256_round_ps(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)}; }
 inline MaskF32 operator<(VecF32 a, VecF32 b) { return {_mm256_cmp_ps(a.v, b.v, _CMP_LT_OQ)}; }
 inline MaskF32 operator>(VecF32 a, VecF32 b) { return {_mm256_cmp_ps(a.v, b.v, _CMP_GT_OQ)}; }
@@ -59,6 +69,13 @@ inline VecF32 frexp_unit(VecF32 x, VecF32* e) {
   *e = {_mm256_cvtepi32_ps(exp)};
   const __m256i mant = _mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x007fffff)), _mm256_set1_epi32(0x3f800000));
   return {_mm256_castsi256_ps(mant)};
+}
+/// Interleaved lanes: zip_lo(a, b) = a0 b0 a1 b1 ... (the low halves), zip_hi the high halves.
+inline VecF32 zip_lo(VecF32 a, VecF32 b) {
+  return {_mm256_permute2f128_ps(_mm256_unpacklo_ps(a.v, b.v), _mm256_unpackhi_ps(a.v, b.v), 0x20)};
+}
+inline VecF32 zip_hi(VecF32 a, VecF32 b) {
+  return {_mm256_permute2f128_ps(_mm256_unpacklo_ps(a.v, b.v), _mm256_unpackhi_ps(a.v, b.v), 0x31)};
 }
 inline float reduce_add(VecF32 a) {
   __m128 s = _mm_add_ps(_mm256_castps256_ps128(a.v), _mm256_extractf128_ps(a.v, 1));
