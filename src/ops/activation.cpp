@@ -3,6 +3,8 @@
 
 #include <limits>
 
+#include "ops/op_def.hpp"
+
 namespace hone::ops {
 namespace {
 
@@ -71,6 +73,66 @@ Result<Activation> Activation::parse(std::string_view name, const std::vector<fl
     if (!i.name.empty()) known += (known.empty() ? "" : ", ") + std::string(i.name);
   }
   return invalid_model("unknown activation '" + std::string(name) + "' (known: " + known + ")");
+}
+
+std::optional<Activation> activation_of_node(const ir::Node& n) {
+  Activation a;
+  const AttrReader attrs(n, op_def(n.kind()));
+  switch (n.kind()) {
+    case ir::OpKind::Relu: a.kind = ActivationKind::Relu; break;
+    case ir::OpKind::Sigmoid: a.kind = ActivationKind::Sigmoid; break;
+    case ir::OpKind::Tanh: a.kind = ActivationKind::Tanh; break;
+    case ir::OpKind::HardSwish: a.kind = ActivationKind::HardSwish; break;
+    case ir::OpKind::Softplus: a.kind = ActivationKind::Softplus; break;
+    case ir::OpKind::Mish: a.kind = ActivationKind::Mish; break;
+    case ir::OpKind::LeakyRelu:
+      a.kind = ActivationKind::LeakyRelu;
+      a.alpha = attrs.attr_float("alpha");
+      break;
+    case ir::OpKind::Elu:
+      a.kind = ActivationKind::Elu;
+      a.alpha = attrs.attr_float("alpha");
+      break;
+    case ir::OpKind::Swish:
+      a.kind = ActivationKind::Swish;
+      a.alpha = attrs.attr_float("alpha");
+      break;
+    case ir::OpKind::HardSigmoid:
+      a.kind = ActivationKind::HardSigmoid;
+      a.alpha = attrs.attr_float("alpha");
+      a.beta = attrs.attr_float("beta");
+      break;
+    case ir::OpKind::Gelu: {
+      const std::string& approximate = attrs.attr_string("approximate");
+      if (approximate == "none") {
+        a.kind = ActivationKind::Gelu;
+      } else if (approximate == "tanh") {
+        a.kind = ActivationKind::GeluTanh;
+      } else {
+        return std::nullopt;
+      }
+      break;
+    }
+    case ir::OpKind::Clip:
+      a.kind = ActivationKind::Clip;
+      if (n.opset() < 11) {
+        // The attribute defaults are float's lowest/max, exactly what Clip then applies.
+        a.alpha = attrs.attr_float("min");
+        a.beta = attrs.attr_float("max");
+        break;
+      }
+      a.alpha = -std::numeric_limits<float>::infinity();
+      a.beta = std::numeric_limits<float>::infinity();
+      for (size_t i = 1; i <= 2; ++i) {
+        if (!n.input(i)) continue;
+        const Tensor* bound = n.input(i)->is_constant() ? &n.input(i)->constant() : nullptr;
+        if (!bound || bound->dtype() != DataType::Float || bound->numel() != 1) return std::nullopt;
+        (i == 1 ? a.alpha : a.beta) = bound->data<float>()[0];
+      }
+      break;
+    default: return std::nullopt;
+  }
+  return a;
 }
 
 }  // namespace hone::ops

@@ -8,11 +8,16 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "hone/status.hpp"
+
+namespace hone::ir {
+class Node;
+}
 
 namespace hone::ops {
 
@@ -125,5 +130,12 @@ struct Activation {
     return x;
   }
 };
+
+/// The Activation that an activation node (Relu, LeakyRelu, Clip, Sigmoid, Tanh, HardSigmoid,
+/// HardSwish, Swish, Elu, Softplus, Mish, Gelu) applies to its input 0, with its parameters:
+/// attributes with the op's defaults; Clip's bounds from attributes before opset 11, from
+/// constant scalar inputs from opset 11 (absent: -inf/+inf). nullopt for other ops, a Clip
+/// bound that is not a constant float32 scalar, or a Gelu approximation other than none/tanh.
+std::optional<Activation> activation_of_node(const ir::Node& n);
 
 }  // namespace hone::ops

@@ -52,66 +52,6 @@ ir::Value* other_input(const ir::Node& n, const ir::Value* v) {
   return nullptr;
 }
 
-std::optional<ops::Activation> activation_of(const ir::Node& n) {
-  using ops::ActivationKind;
-  ops::Activation a;
-  switch (n.kind()) {
-    case ir::OpKind::Relu: a.kind = ActivationKind::Relu; break;
-    case ir::OpKind::Sigmoid: a.kind = ActivationKind::Sigmoid; break;
-    case ir::OpKind::Tanh: a.kind = ActivationKind::Tanh; break;
-    case ir::OpKind::HardSwish: a.kind = ActivationKind::HardSwish; break;
-    case ir::OpKind::Softplus: a.kind = ActivationKind::Softplus; break;
-    case ir::OpKind::Mish: a.kind = ActivationKind::Mish; break;
-    case ir::OpKind::LeakyRelu:
-      a.kind = ActivationKind::LeakyRelu;
-      a.alpha = attr_float_or_default(n, "alpha");
-      break;
-    case ir::OpKind::Elu:
-      a.kind = ActivationKind::Elu;
-      a.alpha = attr_float_or_default(n, "alpha");
-      break;
-    case ir::OpKind::Swish:
-      a.kind = ActivationKind::Swish;
-      a.alpha = attr_float_or_default(n, "alpha");
-      break;
-    case ir::OpKind::HardSigmoid:
-      a.kind = ActivationKind::HardSigmoid;
-      a.alpha = attr_float_or_default(n, "alpha");
-      a.beta = attr_float_or_default(n, "beta");
-      break;
-    case ir::OpKind::Gelu: {
-      const std::string& approximate = ops::AttrReader(n, ops::op_def(n.kind())).attr_string("approximate");
-      if (approximate == "none") {
-        a.kind = ActivationKind::Gelu;
-      } else if (approximate == "tanh") {
-        a.kind = ActivationKind::GeluTanh;
-      } else {
-        return std::nullopt;
-      }
-      break;
-    }
-    case ir::OpKind::Clip:
-      a.kind = ActivationKind::Clip;
-      if (n.opset() < 11) {
-        // The attribute defaults are float's lowest/max, exactly what Clip then applies.
-        a.alpha = attr_float_or_default(n, "min");
-        a.beta = attr_float_or_default(n, "max");
-        break;
-      }
-      a.alpha = -std::numeric_limits<float>::infinity();
-      a.beta = std::numeric_limits<float>::infinity();
-      for (size_t i = 1; i <= 2; ++i) {
-        if (!n.input(i)) continue;
-        const Tensor* bound = constant_of(n.input(i));
-        if (!bound || bound->dtype() != DataType::Float || bound->numel() != 1) return std::nullopt;
-        (i == 1 ? a.alpha : a.beta) = bound->data<float>()[0];
-      }
-      break;
-    default: return std::nullopt;
-  }
-  return a;
-}
-
 void sort_by_position(const ir::Graph& g, std::vector<ir::Node*>& nodes) {
   std::sort(nodes.begin(), nodes.end(), [&](const ir::Node* a, const ir::Node* b) { return g.index_of(a) < g.index_of(b); });
 }

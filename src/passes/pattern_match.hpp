@@ -31,12 +31,9 @@ bool is_scalar_near(const ir::Value* v, double want, double rtol = 1e-4);
 /// Whether `v` is a float32 tensor.
 bool is_float32(const ir::Value* v);
 
-/// The Activation that an activation node (Relu, LeakyRelu, Clip, Sigmoid, Tanh, HardSigmoid,
-/// HardSwish, Swish, Elu, Softplus, Mish, Gelu) applies to its input 0, with its parameters:
-/// attributes with the op's defaults; Clip's bounds from attributes before opset 11, from
-/// constant scalar inputs from opset 11 (absent: -inf/+inf). nullopt for other ops, a Clip
-/// bound that is not a constant float32 scalar, or a Gelu approximation other than none/tanh.
-std::optional<ops::Activation> activation_of(const ir::Node& n);
+/// The Activation an activation node computes (ops::activation_of_node), for the passes.
+using ops::activation_of_node;
+inline std::optional<ops::Activation> activation_of(const ir::Node& n) { return ops::activation_of_node(n); }
 
 /// Whether both values are tensors of the same known rank. For x and a pattern's output
 /// whose only other operands are one-element constants this means equal shapes: such a

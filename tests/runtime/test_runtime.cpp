@@ -324,15 +324,23 @@ TEST(Builder, ParsesShapeSpecs) {
 }
 
 TEST(Builder, ReportsMemoryAndLayers) {
-  // On a baseline CPU only the reference kernels apply: the weights are the model's.
+  // With only the reference kernels allowed, on a baseline CPU, the weights are the model's.
   const CpuFeatures baseline = cpu::features_of(cpu::CpuIsa::Baseline);
   BuildConfig config;
   config.cpu = &baseline;
+  config.tactics = {"ref"};
   auto plan = build_plan(import(branchy_model()), config);
   ASSERT_TRUE(plan.is_ok()) << plan.status().to_string();
   EXPECT_EQ(plan->layers.size(), plan->graph->nodes().size());
   for (const auto& l : plan->layers) EXPECT_EQ(l.tactic, "ref");
   EXPECT_TRUE(plan->required_isa.empty());
+
+  // A baseline CPU with every tactic allowed needs no instruction set beyond x86-64.
+  BuildConfig portable;
+  portable.cpu = &baseline;
+  auto base = build_plan(import(branchy_model()), portable);
+  ASSERT_TRUE(base.is_ok()) << base.status().to_string();
+  EXPECT_TRUE(base->required_isa.empty());
   // Weights: 8*4*9 + 8 + 3*8 + 5*8*9 floats, plus the int64 shape.
   EXPECT_EQ(plan->memory.weight_bytes, (8 * 4 * 9 + 8 + 3 * 8 + 5 * 8 * 9) * 4u + 16u);
 

@@ -14,7 +14,6 @@
 #include "backends/cpu/kernels/elementwise.hpp"
 #include "backends/cpu/kernels/tactic_common.hpp"
 #include "backends/cpu/kernels/tactics.hpp"
-#include "passes/pattern_match.hpp"
 
 namespace hone::cpu {
 
@@ -72,7 +71,7 @@ bool in_family(const ir::Node& n, Family f) {
   if (!n.domain().empty() && n.domain() != "ai.onnx" && n.domain() != "hone") return false;
   const std::string& op = n.op_type();
   switch (f) {
-    case Family::Unary: return n.domain().empty() && (unary_math_of(op) || passes::activation_of(n));
+    case Family::Unary: return n.domain().empty() && (unary_math_of(op) || ops::activation_of_node(n));
     case Family::Binary: return op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Pow";
     case Family::Variadic: return op == "Sum" || op == "Max" || op == "Min" || op == "Mean";
     case Family::Fused: return n.kind() == ir::OpKind::FusedElementwise;
@@ -138,7 +137,7 @@ std::optional<Chain> chain_of(const ir::Node& n, Family f) {
       if (auto u = unary_math_of(n.op_type())) {
         st.kind = ChainStep::Kind::Unary;
         st.unary = *u;
-      } else if (auto act = passes::activation_of(n)) {
+      } else if (auto act = ops::activation_of_node(n)) {
         st.activation = *act;
       } else {
         return std::nullopt;
