@@ -1,6 +1,7 @@
 // The CPU backend: its tactic list. Reference kernels (the operators' meaning, plain loops)
 // are the tactic of last resort and support every layer; fast kernels go before it.
 #include "backends/backend.hpp"
+#include "backends/cpu/gemm/gemm_tactics.hpp"
 
 namespace hone::cpu {
 namespace {
@@ -16,7 +17,15 @@ class ReferenceTactic final : public Tactic {
 class CpuBackend final : public Backend {
  public:
   std::string_view device() const override { return "cpu"; }
-  std::vector<const Tactic*> tactics() const override { return {&reference_}; }
+  std::vector<const Tactic*> tactics() const override {
+    return {
+        // GEMM-based: Gemm/MatMul, 1x1 convolutions, im2col convolutions (gemm/gemm_tactics.hpp).
+        &gemm_tactic(CpuIsa::Avx512), &gemm_tactic(CpuIsa::Avx2), &gemm_tactic(CpuIsa::Baseline),
+        &conv1x1_gemm_tactic(CpuIsa::Avx512), &conv1x1_gemm_tactic(CpuIsa::Avx2), &conv1x1_gemm_tactic(CpuIsa::Baseline),
+        &conv_im2col_tactic(CpuIsa::Avx512), &conv_im2col_tactic(CpuIsa::Avx2), &conv_im2col_tactic(CpuIsa::Baseline),
+        &reference_,
+    };
+  }
 
  private:
   ReferenceTactic reference_;

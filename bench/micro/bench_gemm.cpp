@@ -1,0 +1,178 @@
+// FP32 GEMM micro-benchmarks (Google Benchmark): the machine's measured FMA peak per core at
+// its best ISA level, then sgemm (src/backends/cpu/gemm/gemm.hpp) on 1024^3 with one and two
+// threads and on the GEMM shapes of the target models: ResNet-50's 1x1 convolutions at
+// 56x56 / 28x28 / 14x14 / 7x7, its fully-connected layer (1 x 2048 x 1000) and YOLOv8n's 1x1
+// convolutions at 640x640. Counters: GFLOP/s and % of the measured peak of the cores used.
+//
+//   build/bench/micro/bench_gemm [--benchmark_filter=Sgemm1024] [--benchmark_repetitions=5]
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "backends/cpu/dispatch.hpp"
+#include "backends/cpu/gemm/gemm.hpp"
+#include "fma_peak.hpp"
+
+namespace hone::bench {
+namespace {
+
+using cpu::CpuIsa;
+
+CpuIsa host_isa() { return cpu::isa_level(CpuFeatures::host()); }
+
+// Runs the FMA loop of the host's level for `iterations`; GFLOP/s.
+double fma_gflops(uint64_t iterations, float* sink) {
+  const auto start = std::chrono::steady_clock::now();
+  double flops = 0;
+  switch (host_isa()) {
+    case CpuIsa::Avx512:
+      *sink += f32_fma_loop_avx512(iterations);
+      flops = kAvx512FlopsPerIteration * static_cast<double>(iterations);
+      break;
+    case CpuIsa::Avx2:
+      *sink += f32_fma_loop_avx2(iterations);
+      flops = kAvx2FlopsPerIteration * static_cast<double>(iterations);
+      break;
+    case CpuIsa::Baseline: return 0;
+  }
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return flops / s * 1e-9;
+}
+
+// The single-core FP32 peak, measured once per process: the best of 5 runs of ~0.1 s (the
+// machine is shared; the best run is the least disturbed).
+double measured_peak_gflops() {
+  static const double peak = [] {
+    float sink = 0;
+    double best = 0;
+    for (int i = 0; i < 5; ++i) best = std::max(best, fma_gflops(uint64_t{1} << 22, &sink));
+    benchmark::DoNotOptimize(sink);
+    return best;
+  }();
+  return peak;
+}
+
+void BM_FmaPeak(benchmark::State& state) {
+  float sink = 0;
+  double gflops = 0;
+  for (auto _ : state) gflops = std::max(gflops, fma_gflops(uint64_t{1} << 22, &sink));
+  benchmark::DoNotOptimize(sink);
+  state.counters["GFLOP/s"] = gflops;
+  state.SetLabel(cpu::isa_name(host_isa()));
+}
+
+// One GEMM problem with its operands; A and/or B prepacked as the tactics do for weights.
+struct GemmBench {
+  size_t m, n, k;
+  bool pack_a, pack_b;
+  std::vector<float> a, b, c, packed_a, packed_b;
+  std::vector<float> workspace;  // floats, 64-byte alignment checked below
+  std::vector<float> bias;
+
+  GemmBench(size_t m_, size_t n_, size_t k_, bool pa, bool pb) : m(m_), n(n_), k(k_), pack_a(pa), pack_b(pb) {
+    std::mt19937 rng(42);
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    a.resize(m * k);
+    b.resize(k * n);
+    c.resize(m * n);
+    bias.resize(m);
+    for (float& x : a) x = dist(rng);
+    for (float& x : b) x = dist(rng);
+    for (float& x : bias) x = dist(rng);
+    const CpuIsa isa = host_isa();
+    if (pack_a) {
+      packed_a.resize(cpu::packed_a_floats(isa, m, k));
+      cpu::pack_a(isa, m, k, a.data(), k, false, packed_a.data());
+    }
+    if (pack_b) {
+      packed_b.resize(cpu::packed_b_floats(isa, k, n));
+      cpu::pack_b(isa, k, n, b.data(), n, false, packed_b.data());
+    }
+    workspace.resize(cpu::sgemm_workspace_bytes(isa, m, n, k, pack_a, pack_b) / sizeof(float) + 16);
+  }
+
+  Status run(ThreadPool& pool, const cpu::GemmEpilogue& ep) {
+    const CpuIsa isa = host_isa();
+    const cpu::GemmOperand ao = pack_a ? cpu::GemmOperand::prepacked(packed_a.data()) : cpu::GemmOperand::matrix(a.data(), k);
+    const cpu::GemmOperand bo = pack_b ? cpu::GemmOperand::prepacked(packed_b.data()) : cpu::GemmOperand::matrix(b.data(), n);
+    auto* base = reinterpret_cast<std::byte*>((reinterpret_cast<uintptr_t>(workspace.data()) + 63) & ~uintptr_t{63});
+    const size_t bytes = workspace.size() * sizeof(float) - static_cast<size_t>(base - reinterpret_cast<std::byte*>(workspace.data()));
+    return cpu::sgemm(isa, m, n, k, ao, bo, c.data(), n, ep, pool, {base, bytes});
+  }
+};
+
+// Args: M, N, K, threads, A prepacked, B prepacked. Convolution shapes: M = output channels,
+// N = output pixels, K = input channels, W prepacked as A, bias per row and ReLU (a conv
+// layer's epilogue).
+void BM_Sgemm(benchmark::State& state, bool conv_epilogue) {
+  const size_t m = static_cast<size_t>(state.range(0)), n = static_cast<size_t>(state.range(1));
+  const size_t k = static_cast<size_t>(state.range(2));
+  const int threads = static_cast<int>(state.range(3));
+  GemmBench g(m, n, k, state.range(4) != 0, state.range(5) != 0);
+  ThreadPool pool(threads);
+  cpu::GemmEpilogue ep;
+  if (conv_epilogue) {
+    ep.bias.data = g.bias.data();
+    ep.bias.row_stride = 1;
+    ep.activation = ops::Activation{ops::ActivationKind::Relu, 0, 0};
+  }
+  for (auto _ : state) {
+    const Status st = g.run(pool, ep);
+    if (!st.is_ok()) {
+      state.SkipWithError(st.to_string().c_str());
+      break;
+    }
+    benchmark::ClobberMemory();
+  }
+  pool.sleep_workers();
+  const double flops = 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  state.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["peak%"] = benchmark::Counter(flops * 1e-9 / (measured_peak_gflops() * threads) * 100,
+                                               benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void Sgemm1024(benchmark::State& state) { BM_Sgemm(state, false); }
+void ConvGemm(benchmark::State& state) { BM_Sgemm(state, true); }
+void FullyConnected(benchmark::State& state) { BM_Sgemm(state, false); }
+
+BENCHMARK(BM_FmaPeak)->Iterations(5)->Unit(benchmark::kMillisecond);
+BENCHMARK(Sgemm1024)
+    ->ArgNames({"M", "N", "K", "threads", "packA", "packB"})
+    ->Args({1024, 1024, 1024, 1, 0, 0})
+    ->Args({1024, 1024, 1024, 2, 0, 0})
+    ->Args({1024, 1024, 1024, 1, 1, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+void conv_shapes(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"M", "N", "K", "threads", "packA", "packB"});
+  // ResNet-50 bottleneck 1x1 convolutions (reduce, expand) at each resolution.
+  const std::vector<std::vector<int64_t>> shapes = {
+      {64, 3136, 64},   {64, 3136, 256},  {256, 3136, 64},  {128, 784, 512},  {512, 784, 128},
+      {256, 196, 1024}, {1024, 196, 256}, {512, 49, 2048},  {2048, 49, 512},
+      // YOLOv8n at 640x640: C2f cv1/cv2 and the head's 1x1 convolutions.
+      {32, 25600, 32},  {32, 25600, 48},  {64, 6400, 64},   {64, 6400, 128},  {128, 1600, 128},
+      {128, 1600, 256}, {256, 400, 256},  {256, 400, 384},  {256, 400, 512},  {80, 6400, 80}};
+  for (int threads : {1, 2}) {
+    for (const auto& s : shapes) b->Args({s[0], s[1], s[2], threads, 1, 0});
+  }
+}
+BENCHMARK(ConvGemm)->Apply(conv_shapes)->UseRealTime()->Unit(benchmark::kMicrosecond);
+// ResNet-50's classifier: 1 x 2048 activations times the prepacked 2048 x 1000 weights.
+BENCHMARK(FullyConnected)
+    ->ArgNames({"M", "N", "K", "threads", "packA", "packB"})
+    ->Args({1, 1000, 2048, 1, 0, 1})
+    ->Args({1, 1000, 2048, 2, 0, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace hone::bench
+
+BENCHMARK_MAIN();

@@ -1,0 +1,121 @@
+// AVX-512 GEMM micro-kernels (gemm_micro_kernel.hpp): f32_gemm_14x32_avx512 and its
+// 1..13-row variants for edge tiles, with the epilogue fused into the store.
+//
+// Register blocking: the C tile is 14 rows x 2 zmm (32 columns) = 28 accumulators; per k the
+// kernel loads one 32-wide row of the B panel into 2 registers and broadcasts each of the 14
+// A values, 28 FMAs per 16 loads. 28 + 2 + 1 broadcast register leaves one of the 32 zmm spare.
+// Zen 5 retires two 512-bit FMAs per cycle with a latency of 4, so at least 8 independent
+// accumulators are needed; 28 hide it with room, and the 14x32 shape measured fastest of
+// 14x32, 12x32, 10x32, 8x48, 6x64 and 7x64 (bench/RESULTS.md).
+#include <immintrin.h>
+
+#include "backends/cpu/gemm/gemm_micro_kernel.hpp"
+#include "backends/cpu/simd/activation_impl.hpp"
+#include "backends/cpu/simd/simd_avx512.hpp"
+
+namespace hone::cpu::avx512 {
+namespace {
+
+constexpr size_t kMr = 14;
+constexpr size_t kNr = 32;
+constexpr int kVectors = 2;  // zmm per row of the tile
+
+// Lanes of vector v (columns [16v, 16v + 16)) that are among the tile's `cols` valid columns.
+__mmask16 column_mask(size_t cols, int v) {
+  const size_t first = static_cast<size_t>(v) * 16;
+  if (cols >= first + 16) return static_cast<__mmask16>(0xffff);
+  if (cols <= first) return 0;
+  return static_cast<__mmask16>((1u << (cols - first)) - 1u);
+}
+
+// The second pass of the epilogue over a stored tile (activations that are not Relu, Z).
+template <int Rows>
+void finish_tile(const MicroTile& t, const __mmask16 (&masks)[kVectors]) {
+  const MicroEpilogue& ep = *t.epilogue;
+  const VecF32 a1 = VecF32::broadcast(ep.activation.alpha), b1 = VecF32::broadcast(ep.activation.beta);
+  const VecF32 a2 = VecF32::broadcast(ep.post_activation.alpha), b2 = VecF32::broadcast(ep.post_activation.beta);
+  for (int i = 0; i < Rows; ++i) {
+    float* c = t.c + static_cast<size_t>(i) * t.ldc;
+    for (int v = 0; v < kVectors; ++v) {
+      VecF32 x{_mm512_maskz_loadu_ps(masks[v], c + 16 * v)};
+      x = simd::apply_activation(ep.activation.kind, a1, b1, x);
+      if (t.z) x = x + VecF32{_mm512_maskz_loadu_ps(masks[v], t.z + static_cast<size_t>(i) * ep.ldz + 16 * v)};
+      x = simd::apply_activation(ep.post_activation.kind, a2, b2, x);
+      _mm512_mask_storeu_ps(c + 16 * v, masks[v], x.v);
+    }
+  }
+}
+
+// C tile (Rows x 32) from an A panel (kc x 14, of which the first Rows are read) and a B panel
+// (kc x 32), then the store: + earlier partial sums, and on the last K block alpha, bias, and
+// the epilogue (on the registers when it is Relu/None only).
+template <int Rows>
+void f32_gemm_14x32_avx512(size_t kc, const float* a, const float* b, const MicroTile& t) {
+  __m512 acc[Rows][kVectors];
+#pragma GCC unroll 16
+  for (int i = 0; i < Rows; ++i) {
+#pragma GCC unroll 2
+    for (int v = 0; v < kVectors; ++v) acc[i][v] = _mm512_setzero_ps();
+  }
+#pragma GCC unroll 2
+  for (size_t k = 0; k < kc; ++k) {
+    const __m512 b0 = _mm512_loadu_ps(b);
+    const __m512 b1 = _mm512_loadu_ps(b + 16);
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      const __m512 ai = _mm512_set1_ps(a[i]);
+      acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
+      acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
+    }
+    a += kMr;
+    b += kNr;
+  }
+
+  const __mmask16 masks[kVectors] = {column_mask(t.cols, 0), column_mask(t.cols, 1)};
+  const MicroEpilogue* ep = t.epilogue;
+  const __m512 zero = _mm512_setzero_ps();
+#pragma GCC unroll 16
+  for (int i = 0; i < Rows; ++i) {
+    float* c = t.c + static_cast<size_t>(i) * t.ldc;
+#pragma GCC unroll 2
+    for (int v = 0; v < kVectors; ++v) {
+      __m512 x = acc[i][v];
+      if (t.accumulate) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(masks[v], c + 16 * v));
+      if (ep) {
+        x = _mm512_mul_ps(x, _mm512_set1_ps(ep->alpha));
+        if (t.bias) {
+          const float* bias = t.bias + static_cast<size_t>(i) * ep->bias_row_stride;
+          const __m512 bv = ep->bias_col_stride ? _mm512_maskz_loadu_ps(masks[v], bias + 16 * v) : _mm512_set1_ps(*bias);
+          x = _mm512_fmadd_ps(bv, _mm512_set1_ps(ep->bias_scale), x);
+        }
+        if (ep->in_registers) {
+          // max(0, x) keeps NaN (the second operand), as the reference Relu does.
+          if (ep->activation.kind == ops::ActivationKind::Relu) x = _mm512_max_ps(zero, x);
+          if (t.z) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(masks[v], t.z + static_cast<size_t>(i) * ep->ldz + 16 * v));
+          if (ep->post_activation.kind == ops::ActivationKind::Relu) x = _mm512_max_ps(zero, x);
+        }
+      }
+      _mm512_mask_storeu_ps(c + 16 * v, masks[v], x);
+    }
+  }
+  if (ep && !ep->in_registers) finish_tile<Rows>(t, masks);
+}
+
+constexpr MicroKernels kKernels = {
+    .mr = kMr,
+    .nr = kNr,
+    .kc = 256,
+    .mc = 14 * 24,
+    .b_slab_floats = 256 * 1024,
+    .by_rows = {nullptr, f32_gemm_14x32_avx512<1>, f32_gemm_14x32_avx512<2>, f32_gemm_14x32_avx512<3>,
+                f32_gemm_14x32_avx512<4>, f32_gemm_14x32_avx512<5>, f32_gemm_14x32_avx512<6>,
+                f32_gemm_14x32_avx512<7>, f32_gemm_14x32_avx512<8>, f32_gemm_14x32_avx512<9>,
+                f32_gemm_14x32_avx512<10>, f32_gemm_14x32_avx512<11>, f32_gemm_14x32_avx512<12>,
+                f32_gemm_14x32_avx512<13>, f32_gemm_14x32_avx512<14>},
+};
+
+}  // namespace
+
+const MicroKernels& f32_gemm_kernels() { return kKernels; }
+
+}  // namespace hone::cpu::avx512
