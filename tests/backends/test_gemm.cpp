@@ -228,12 +228,16 @@ TEST(Sgemm, ShapesAroundTheTileWithTransposesAndPackingAtEveryLevel) {
 }
 
 TEST(Sgemm, LargeShapesAcrossKBlocksAndSlabsWithOneTwoThreeThreads) {
-  // K = 1100 is several K blocks (partial sums in C); N = 1100 (M = 1100) is more than one B
-  // (A) slab at these K; 1000 x 1000 x 64 exercises the thread split.
-  const std::vector<Problem> shapes = {{3, 1100, 300}, {1100, 5, 300}, {37, 41, 1100}, {129, 161, 517},
+  // K = 1100 is more than one K block (partial sums in C) at every level; N = 1100 (M = 1100)
+  // more than one B (A) slab at that K; the others exercise the thread split and edge tiles.
+  const std::vector<Problem> shapes = {{3, 1100, 1100}, {1100, 5, 1100}, {37, 41, 1100}, {129, 161, 517},
                                        {200, 333, 64, false, false, true, false}, {96, 500, 256, false, true, false, true}};
   uint64_t seed = 100;
   for (CpuIsa isa : levels_here()) {
+    const GemmBlocking b = gemm_blocking(isa, 1100, 1100, 1100);
+    ASSERT_LT(b.kc, 1100u) << isa_name(isa) << ": K = 1100 fits one K block, the test would not cross blocks";
+    ASSERT_LT(gemm_blocking(isa, 3, 1100, 1100).nc, 1100u) << isa_name(isa);
+    ASSERT_LT(gemm_blocking(isa, 1100, 5, 1100).mslab, 1100u) << isa_name(isa);
     for (Problem p : shapes) {
       for (int threads : {1, 2, 3}) {
         p.threads = threads;
@@ -271,7 +275,8 @@ TEST(Sgemm, EveryEpiloguePartAloneAndTogether) {
     const GemmTile t = gemm_tile(isa);
     for (const EpilogueSpec& e : specs) {
       // Two K blocks, so the epilogue must wait for the last one; edge tiles in M and N.
-      Problem p{2 * t.mr + 1, 2 * t.nr + 3, 520};
+      Problem p{2 * t.mr + 1, 2 * t.nr + 3, 1030};
+      ASSERT_LT(gemm_blocking(isa, p.m, p.n, p.k).kc, p.k) << isa_name(isa);
       p.threads = 1 + static_cast<int>(seed % 3);
       p.pad = 2;
       p.pack_b = seed % 2;

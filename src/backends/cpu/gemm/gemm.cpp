@@ -42,9 +42,12 @@ size_t align64(size_t bytes) { return round_up(bytes, 64); }
 // ---- packing (portable code: copies, O(MK + KN) against the O(MNK) product) ----
 
 // Rows [row0, row0 + rows) (rows <= mr) and K range [k0, k0 + kc) of A into one panel
-// (element (i, k) at k*mr + i); rows past `rows` are 0.
-void pack_a_panel(const float* a, size_t lda, bool trans, size_t row0, size_t rows, size_t k0, size_t kc, size_t mr,
-                  float* out) {
+// (element (i, k) at k*mr + i); rows past `rows` are 0. Untransposed A goes through the
+// ISA's register transpose when it has one.
+void pack_a_panel(const MicroKernels& mk, const float* a, size_t lda, bool trans, size_t row0, size_t rows, size_t k0,
+                  size_t kc, float* out) {
+  const size_t mr = mk.mr;
+  if (!trans && mk.pack_a_panel) return mk.pack_a_panel(a + row0 * lda + k0, lda, rows, kc, out);
   if (trans) {
     for (size_t k = 0; k < kc; ++k) {
       const float* src = a + (k0 + k) * lda + row0;
@@ -94,11 +97,9 @@ void pack_b_matrix(const void* context, size_t k0, size_t kc, size_t n0, size_t 
 
 // ---- blocking ----
 
-struct Blocking {
-  size_t kc = 0;     // K block (the last may be shorter); 0 when K is 0
-  size_t nc = 0;     // columns of a B slab (multiple of NR)
-  size_t mslab = 0;  // rows of an A slab (multiple of MR)
-};
+// kc: K block (the last may be shorter), 0 when K is 0; nc: columns of a B slab (multiple of
+// NR); mslab: rows of an A slab (multiple of MR).
+using Blocking = GemmBlocking;
 
 Blocking blocking(const MicroKernels& mk, size_t m, size_t n, size_t k) {
   Blocking b;
@@ -151,6 +152,8 @@ void parallel_panels(ThreadPool& pool, size_t panels, size_t per_group, F&& f) {
 
 }  // namespace
 
+GemmBlocking gemm_blocking(CpuIsa isa, size_t m, size_t n, size_t k) { return blocking(kernels_for(isa), m, n, k); }
+
 GemmTile gemm_tile(CpuIsa isa) {
   const MicroKernels& mk = kernels_for(isa);
   return {mk.mr, mk.nr};
@@ -160,9 +163,10 @@ size_t packed_a_floats(CpuIsa isa, size_t m, size_t k) { return round_up(m, kern
 size_t packed_b_floats(CpuIsa isa, size_t k, size_t n) { return round_up(n, kernels_for(isa).nr) * k; }
 
 void pack_a(CpuIsa isa, size_t m, size_t k, const float* a, size_t lda, bool trans, float* packed) {
-  const size_t mr = kernels_for(isa).mr;
+  const MicroKernels& mk = kernels_for(isa);
+  const size_t mr = mk.mr;
   for (size_t p = 0; p * mr < m; ++p) {
-    pack_a_panel(a, lda, trans, p * mr, std::min(mr, m - p * mr), 0, k, mr, packed + p * k * mr);
+    pack_a_panel(mk, a, lda, trans, p * mr, std::min(mr, m - p * mr), 0, k, packed + p * k * mr);
   }
 }
 
@@ -252,7 +256,7 @@ Status sgemm(CpuIsa isa, size_t m, size_t n, size_t k, const GemmOperand& a, con
         if (pack_a_here) {
           parallel_panels(pool, m_panels, kPanelsPerPackJob, [&](size_t p0, size_t p1) {
             for (size_t p = p0; p < p1; ++p) {
-              pack_a_panel(a.data, a.ld, a.trans, ic + p * mr, std::min(mr, ms - p * mr), pc, kc, mr,
+              pack_a_panel(mk, a.data, a.ld, a.trans, ic + p * mr, std::min(mr, ms - p * mr), pc, kc,
                            a_buf + p * kc * mr);
             }
           });

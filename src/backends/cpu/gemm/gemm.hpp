@@ -88,6 +88,15 @@ struct GemmEpilogue {
   ops::Activation post_activation;
 };
 
+/// The cache blocking sgemm() uses for these sizes (gemm.cpp's loop nest): K blocks of at
+/// most `kc`, B slabs of `nc` columns, A slabs of `mslab` rows. For tests and benchmarks.
+struct GemmBlocking {
+  size_t kc = 0;
+  size_t nc = 0;
+  size_t mslab = 0;
+};
+GemmBlocking gemm_blocking(CpuIsa isa, size_t m, size_t n, size_t k);
+
 /// Workspace bytes sgemm() needs for these sizes and operand kinds (any thread count):
 /// the packing buffers of the operands that are not prepacked, bounded by the cache blocking,
 /// so it stays small however large M, N and K are.

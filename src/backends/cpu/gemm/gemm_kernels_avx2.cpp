@@ -45,6 +45,13 @@ void finish_tile(const MicroTile& t, const __m256i (&masks)[kVectors]) {
 // C tile (Rows x 16) from an A panel (kc x 6, the first Rows read) and a B panel (kc x 16).
 template <int Rows>
 void f32_gemm_6x16_avx2(size_t kc, const float* a, const float* b, const MicroTile& t) {
+  // Fetch the C tile's lines while the FMAs run (see gemm_kernels_avx512.cpp).
+#pragma GCC unroll 8
+  for (int i = 0; i < Rows; ++i) {
+    const char* row = reinterpret_cast<const char*>(t.c + static_cast<size_t>(i) * t.ldc);
+    _mm_prefetch(row, _MM_HINT_T0);
+    _mm_prefetch(row + 63, _MM_HINT_T0);
+  }
   __m256 acc[Rows][kVectors];
 #pragma GCC unroll 8
   for (int i = 0; i < Rows; ++i) {
@@ -65,31 +72,42 @@ void f32_gemm_6x16_avx2(size_t kc, const float* a, const float* b, const MicroTi
     b += kNr;
   }
 
+  // Every load of the store path (partial sums, bias, Z) before the first store: rows 4 KiB
+  // apart would otherwise serialize on 4K aliasing (see gemm_kernels_avx512.cpp).
   const __m256i masks[kVectors] = {column_mask(t.cols, 0), column_mask(t.cols, 1)};
   const MicroEpilogue* ep = t.epilogue;
-  const __m256 zero = _mm256_setzero_ps();
+  if (t.accumulate) {
+#pragma GCC unroll 8
+    for (int i = 0; i < Rows; ++i) {
+      const float* c = t.c + static_cast<size_t>(i) * t.ldc;
+      for (int v = 0; v < kVectors; ++v) acc[i][v] = _mm256_add_ps(acc[i][v], _mm256_maskload_ps(c + 8 * v, masks[v]));
+    }
+  }
+  if (ep) {
+    const __m256 alpha = _mm256_set1_ps(ep->alpha), scale = _mm256_set1_ps(ep->bias_scale), zero = _mm256_setzero_ps();
+    const bool relu = ep->in_registers && ep->activation.kind == ops::ActivationKind::Relu;
+    const bool post_relu = ep->in_registers && ep->post_activation.kind == ops::ActivationKind::Relu;
+    const float* z = ep->in_registers ? t.z : nullptr;
+#pragma GCC unroll 8
+    for (int i = 0; i < Rows; ++i) {
+      const float* bias = t.bias ? t.bias + static_cast<size_t>(i) * ep->bias_row_stride : nullptr;
+      for (int v = 0; v < kVectors; ++v) {
+        __m256 x = _mm256_mul_ps(acc[i][v], alpha);
+        if (bias) {
+          const __m256 bv = ep->bias_col_stride ? _mm256_maskload_ps(bias + 8 * v, masks[v]) : _mm256_set1_ps(*bias);
+          x = _mm256_fmadd_ps(bv, scale, x);
+        }
+        if (relu) x = _mm256_max_ps(zero, x);
+        if (z) x = _mm256_add_ps(x, _mm256_maskload_ps(z + static_cast<size_t>(i) * ep->ldz + 8 * v, masks[v]));
+        if (post_relu) x = _mm256_max_ps(zero, x);
+        acc[i][v] = x;
+      }
+    }
+  }
 #pragma GCC unroll 8
   for (int i = 0; i < Rows; ++i) {
     float* c = t.c + static_cast<size_t>(i) * t.ldc;
-#pragma GCC unroll 2
-    for (int v = 0; v < kVectors; ++v) {
-      __m256 x = acc[i][v];
-      if (t.accumulate) x = _mm256_add_ps(x, _mm256_maskload_ps(c + 8 * v, masks[v]));
-      if (ep) {
-        x = _mm256_mul_ps(x, _mm256_set1_ps(ep->alpha));
-        if (t.bias) {
-          const float* bias = t.bias + static_cast<size_t>(i) * ep->bias_row_stride;
-          const __m256 bv = ep->bias_col_stride ? _mm256_maskload_ps(bias + 8 * v, masks[v]) : _mm256_set1_ps(*bias);
-          x = _mm256_fmadd_ps(bv, _mm256_set1_ps(ep->bias_scale), x);
-        }
-        if (ep->in_registers) {
-          if (ep->activation.kind == ops::ActivationKind::Relu) x = _mm256_max_ps(zero, x);
-          if (t.z) x = _mm256_add_ps(x, _mm256_maskload_ps(t.z + static_cast<size_t>(i) * ep->ldz + 8 * v, masks[v]));
-          if (ep->post_activation.kind == ops::ActivationKind::Relu) x = _mm256_max_ps(zero, x);
-        }
-      }
-      _mm256_maskstore_ps(c + 8 * v, masks[v], x);
-    }
+    for (int v = 0; v < kVectors; ++v) _mm256_maskstore_ps(c + 8 * v, masks[v], acc[i][v]);
   }
   if (ep && !ep->in_registers) finish_tile<Rows>(t, masks);
 }
@@ -97,9 +115,9 @@ void f32_gemm_6x16_avx2(size_t kc, const float* a, const float* b, const MicroTi
 constexpr MicroKernels kKernels = {
     .mr = kMr,
     .nr = kNr,
-    .kc = 256,
-    .mc = 6 * 24,
-    .b_slab_floats = 256 * 1024,
+    .kc = 1024,
+    .mc = 6 * 16,
+    .b_slab_floats = 512 * 1024,
     .by_rows = {nullptr, f32_gemm_6x16_avx2<1>, f32_gemm_6x16_avx2<2>, f32_gemm_6x16_avx2<3>, f32_gemm_6x16_avx2<4>,
                 f32_gemm_6x16_avx2<5>, f32_gemm_6x16_avx2<6>},
 };

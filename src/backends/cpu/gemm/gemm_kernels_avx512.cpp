@@ -51,6 +51,15 @@ void finish_tile(const MicroTile& t, const __mmask16 (&masks)[kVectors]) {
 // the epilogue (on the registers when it is Relu/None only).
 template <int Rows>
 void f32_gemm_14x32_avx512(size_t kc, const float* a, const float* b, const MicroTile& t) {
+  // The C tile is read (partial sums) and written at the end: start fetching its lines now so
+  // the store path does not wait on L2/L3 (its rows are ldc apart, often 4 KiB: no stream the
+  // hardware prefetcher would follow). A prefetch never faults, even past the tile.
+#pragma GCC unroll 16
+  for (int i = 0; i < Rows; ++i) {
+    const char* row = reinterpret_cast<const char*>(t.c + static_cast<size_t>(i) * t.ldc);
+    _mm_prefetch(row, _MM_HINT_T0);
+    _mm_prefetch(row + 127, _MM_HINT_T0);
+  }
   __m512 acc[Rows][kVectors];
 #pragma GCC unroll 16
   for (int i = 0; i < Rows; ++i) {
@@ -71,47 +80,114 @@ void f32_gemm_14x32_avx512(size_t kc, const float* a, const float* b, const Micr
     b += kNr;
   }
 
+  // The store path reads everything it needs (partial sums, bias, Z) before it writes a
+  // single row of C: rows of C and Z are often 4 KiB apart, and a load issued after a store to
+  // an address with the same low 12 bits waits for that store (4K aliasing), which serialized
+  // the rows when loads and stores alternated.
   const __mmask16 masks[kVectors] = {column_mask(t.cols, 0), column_mask(t.cols, 1)};
   const MicroEpilogue* ep = t.epilogue;
-  const __m512 zero = _mm512_setzero_ps();
+  if (t.accumulate) {
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      const float* c = t.c + static_cast<size_t>(i) * t.ldc;
+#pragma GCC unroll 2
+      for (int v = 0; v < kVectors; ++v) acc[i][v] = _mm512_add_ps(acc[i][v], _mm512_maskz_loadu_ps(masks[v], c + 16 * v));
+    }
+  }
+  if (ep) {
+    const __m512 alpha = _mm512_set1_ps(ep->alpha), scale = _mm512_set1_ps(ep->bias_scale), zero = _mm512_setzero_ps();
+    const bool relu = ep->in_registers && ep->activation.kind == ops::ActivationKind::Relu;
+    const bool post_relu = ep->in_registers && ep->post_activation.kind == ops::ActivationKind::Relu;
+    const float* z = ep->in_registers ? t.z : nullptr;
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      const float* bias = t.bias ? t.bias + static_cast<size_t>(i) * ep->bias_row_stride : nullptr;
+#pragma GCC unroll 2
+      for (int v = 0; v < kVectors; ++v) {
+        __m512 x = _mm512_mul_ps(acc[i][v], alpha);
+        if (bias) {
+          const __m512 bv = ep->bias_col_stride ? _mm512_maskz_loadu_ps(masks[v], bias + 16 * v) : _mm512_set1_ps(*bias);
+          x = _mm512_fmadd_ps(bv, scale, x);
+        }
+        // max(0, x) keeps NaN (the second operand), as the reference Relu does.
+        if (relu) x = _mm512_max_ps(zero, x);
+        if (z) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(masks[v], z + static_cast<size_t>(i) * ep->ldz + 16 * v));
+        if (post_relu) x = _mm512_max_ps(zero, x);
+        acc[i][v] = x;
+      }
+    }
+  }
 #pragma GCC unroll 16
   for (int i = 0; i < Rows; ++i) {
     float* c = t.c + static_cast<size_t>(i) * t.ldc;
 #pragma GCC unroll 2
-    for (int v = 0; v < kVectors; ++v) {
-      __m512 x = acc[i][v];
-      if (t.accumulate) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(masks[v], c + 16 * v));
-      if (ep) {
-        x = _mm512_mul_ps(x, _mm512_set1_ps(ep->alpha));
-        if (t.bias) {
-          const float* bias = t.bias + static_cast<size_t>(i) * ep->bias_row_stride;
-          const __m512 bv = ep->bias_col_stride ? _mm512_maskz_loadu_ps(masks[v], bias + 16 * v) : _mm512_set1_ps(*bias);
-          x = _mm512_fmadd_ps(bv, _mm512_set1_ps(ep->bias_scale), x);
-        }
-        if (ep->in_registers) {
-          // max(0, x) keeps NaN (the second operand), as the reference Relu does.
-          if (ep->activation.kind == ops::ActivationKind::Relu) x = _mm512_max_ps(zero, x);
-          if (t.z) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(masks[v], t.z + static_cast<size_t>(i) * ep->ldz + 16 * v));
-          if (ep->post_activation.kind == ops::ActivationKind::Relu) x = _mm512_max_ps(zero, x);
-        }
-      }
-      _mm512_mask_storeu_ps(c + 16 * v, masks[v], x);
-    }
+    for (int v = 0; v < kVectors; ++v) _mm512_mask_storeu_ps(c + 16 * v, masks[v], acc[i][v]);
   }
   if (ep && !ep->in_registers) finish_tile<Rows>(t, masks);
+}
+
+// In-register transpose of a 16 x 16 block: r[i] lane j becomes r[j] lane i. Three rounds:
+// interleave 32-bit pairs of row pairs, then 64-bit pairs, then exchange 128-bit lanes twice.
+void transpose_16x16(__m512 (&r)[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+  auto lo64 = [](__m512 a, __m512 b) {
+    return _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(a), _mm512_castps_pd(b)));
+  };
+  auto hi64 = [](__m512 a, __m512 b) {
+    return _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(a), _mm512_castps_pd(b)));
+  };
+  for (int i = 0; i < 16; i += 4) {
+    r[i] = lo64(t[i], t[i + 2]);
+    r[i + 1] = hi64(t[i], t[i + 2]);
+    r[i + 2] = lo64(t[i + 1], t[i + 3]);
+    r[i + 3] = hi64(t[i + 1], t[i + 3]);
+  }
+  for (int h = 0; h < 16; h += 8) {
+    for (int i = 0; i < 4; ++i) {
+      t[h + i] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0x88);
+      t[h + i + 4] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0xdd);
+    }
+  }
+  for (int i = 0; i < 8; ++i) {
+    r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+    r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
+  }
+}
+
+// A panel from row-major A, 16 columns at a time: load 16 floats of each of the 14 rows (0 for
+// rows past `rows` and the 2 spare lanes), transpose, and store each column as the 14 floats
+// of one k of the panel.
+void pack_a_panel_avx512(const float* a, size_t lda, size_t rows, size_t kc, float* out) {
+  constexpr __mmask16 kPanelLanes = static_cast<__mmask16>((1u << kMr) - 1u);
+  for (size_t k = 0; k < kc; k += 16) {
+    const size_t cols = kc - k < 16 ? kc - k : 16;
+    const __mmask16 load_mask = static_cast<__mmask16>(cols == 16 ? 0xffffu : (1u << cols) - 1u);
+    __m512 r[16];
+#pragma GCC unroll 16
+    for (size_t i = 0; i < 16; ++i) {
+      r[i] = i < rows ? _mm512_maskz_loadu_ps(load_mask, a + i * lda + k) : _mm512_setzero_ps();
+    }
+    transpose_16x16(r);
+    for (size_t j = 0; j < cols; ++j) _mm512_mask_storeu_ps(out + (k + j) * kMr, kPanelLanes, r[j]);
+  }
 }
 
 constexpr MicroKernels kKernels = {
     .mr = kMr,
     .nr = kNr,
-    .kc = 256,
+    .kc = 1024,
     .mc = 14 * 24,
-    .b_slab_floats = 256 * 1024,
+    .b_slab_floats = 512 * 1024,
     .by_rows = {nullptr, f32_gemm_14x32_avx512<1>, f32_gemm_14x32_avx512<2>, f32_gemm_14x32_avx512<3>,
                 f32_gemm_14x32_avx512<4>, f32_gemm_14x32_avx512<5>, f32_gemm_14x32_avx512<6>,
                 f32_gemm_14x32_avx512<7>, f32_gemm_14x32_avx512<8>, f32_gemm_14x32_avx512<9>,
                 f32_gemm_14x32_avx512<10>, f32_gemm_14x32_avx512<11>, f32_gemm_14x32_avx512<12>,
                 f32_gemm_14x32_avx512<13>, f32_gemm_14x32_avx512<14>},
+    .pack_a_panel = pack_a_panel_avx512,
 };
 
 }  // namespace

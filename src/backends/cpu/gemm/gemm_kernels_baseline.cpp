@@ -42,9 +42,9 @@ void f32_gemm_6x8_baseline(size_t kc, const float* a, const float* b, const Micr
 constexpr MicroKernels kKernels = {
     .mr = kMr,
     .nr = kNr,
-    .kc = 256,
+    .kc = 512,
     .mc = 6 * 16,
-    .b_slab_floats = 128 * 1024,
+    .b_slab_floats = 256 * 1024,
     .by_rows = {nullptr, f32_gemm_6x8_baseline<1>, f32_gemm_6x8_baseline<2>, f32_gemm_6x8_baseline<3>,
                 f32_gemm_6x8_baseline<4>, f32_gemm_6x8_baseline<5>, f32_gemm_6x8_baseline<6>},
 };

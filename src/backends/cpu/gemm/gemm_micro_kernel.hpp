@@ -41,11 +41,16 @@ struct MicroTile {
 /// C tile = A panel (kc x MR, k-major) x B panel (kc x NR, k-major), then the store of `tile`.
 using MicroKernelFn = void (*)(size_t kc, const float* a, const float* b, const MicroTile& tile);
 
+/// Packs rows [0, rows) (rows <= MR) and columns [0, kc) of a row-major A (element (i, k) at
+/// a[i*lda + k]) into one A panel: (i, k) at out[k*MR + i], rows past `rows` set to 0.
+using PackAPanelFn = void (*)(const float* a, size_t lda, size_t rows, size_t kc, float* out);
+
 inline constexpr size_t kMaxMicroRows = 16;
 
 /// An ISA's micro-kernels: by_rows[r] computes tiles of r valid rows (1 <= r <= mr; A panels
 /// are still MR wide), so edge tiles do no work for rows that do not exist. Cache blocking
-/// for the driver: kc (K block), mc (rows of A per L2 block), nc_floats (B slab budget).
+/// for the driver: kc (longest K block), mc (rows of A per task), b_slab_floats (the budget
+/// of a packed B slab, kc x nc, and of a packed A slab).
 struct MicroKernels {
   size_t mr = 0;
   size_t nr = 0;
@@ -53,6 +58,9 @@ struct MicroKernels {
   size_t mc = 0;
   size_t b_slab_floats = 0;
   MicroKernelFn by_rows[kMaxMicroRows + 1] = {};
+  /// The ISA's packing of untransposed A panels (a register transpose); nullptr: the
+  /// driver's portable loop.
+  PackAPanelFn pack_a_panel = nullptr;
 };
 
 namespace avx512 {
