@@ -1,15 +1,16 @@
 // The FP32 GEMM driver (gemm.hpp): operand packing, cache blocking and the split over threads,
 // around the per-ISA micro-kernels of gemm_kernels_<isa>.cpp.
 //
-// Loop nest (the BLIS/GotoBLAS order):
+// Loop nest (the BLIS/GotoBLAS blocking, K blocks outermost):
 //
-//   for jc in N by nc:                    B slab: kc x nc, packed once per (jc, pc)  -> L3
-//     for pc in K by kc:
+//   for pc in K by kc:                    (one block up to kc = 1024: no partial sums)
+//     [pack all of A[:, pc:pc+kc] once when it fits one A slab]
+//     for jc in N by nc:                    B slab: kc x nc, packed once per (pc, jc)  -> L3
 //       pack B[pc:pc+kc, jc:jc+nc]                  (parallel over NR panels)
 //       for ic in M by mslab:
-//         pack A[ic:ic+mslab, pc:pc+kc]             (parallel over MR panels)
+//         [pack A[ic:ic+mslab, pc:pc+kc]]          (parallel over MR panels)
 //         parallel over tasks (mc rows x some NR panels):
-//           for each NR panel of the task:         B micro-panel kc x NR       -> L1
+//           for each NR panel of the task:         B micro-panel kc x NR       -> L1/L2
 //             for each MR panel of the task:       A block mc x kc             -> L2
 //               micro-kernel: C tile (+)= A panel x B panel; epilogue on the last pc
 //
@@ -87,9 +88,17 @@ void pack_b_panel(const float* b, size_t ldb, bool trans, size_t col0, size_t co
   }
 }
 
-// GemmPackFn of a B matrix operand (context: the GemmOperand).
+// A B matrix operand with the kernels that pack it (the GemmPackFn context of pack_b_matrix).
+struct BMatrix {
+  const GemmOperand* b;
+  const MicroKernels* mk;
+};
+
+// Untransposed B goes through the ISA's row copies when it has them.
 void pack_b_matrix(const void* context, size_t k0, size_t kc, size_t n0, size_t nc, size_t nr, float* out) {
-  const GemmOperand& b = *static_cast<const GemmOperand*>(context);
+  const BMatrix& m = *static_cast<const BMatrix*>(context);
+  const GemmOperand& b = *m.b;
+  if (!b.trans && m.mk->pack_b_panels) return m.mk->pack_b_panels(b.data + k0 * b.ld + n0, b.ld, nc, kc, out);
   for (size_t q = 0; q * nr < nc; ++q) {
     pack_b_panel(b.data, b.ld, b.trans, n0 + q * nr, std::min(nr, nc - q * nr), k0, kc, nr, out + q * kc * nr);
   }
@@ -107,7 +116,7 @@ Blocking blocking(const MicroKernels& mk, size_t m, size_t n, size_t k) {
   b.kc = k <= mk.kc ? k : div_up(k, div_up(k, mk.kc));
   const size_t kc = std::max<size_t>(b.kc, 1);
   b.nc = std::min(round_up(n, mk.nr), std::max(mk.nr, mk.b_slab_floats / kc / mk.nr * mk.nr));
-  b.mslab = std::min(round_up(m, mk.mr), std::max(mk.mr, mk.b_slab_floats / kc / mk.mr * mk.mr));
+  b.mslab = std::min(round_up(m, mk.mr), std::max(mk.mr, mk.a_slab_floats / kc / mk.mr * mk.mr));
   return b;
 }
 
@@ -140,9 +149,12 @@ TaskGrid task_grid(const MicroKernels& mk, size_t m_panels, size_t n_panels, int
   return g;
 }
 
-// Splits `panels` packing jobs into groups of a few panels for parallel_for.
+// Packs `panels` panels as parallel_for jobs of consecutive panels: about 4 jobs per thread
+// (one job on one thread: B is then read in whole rows), at least 4 panels each.
 template <class F>
-void parallel_panels(ThreadPool& pool, size_t panels, size_t per_group, F&& f) {
+void parallel_panels(ThreadPool& pool, size_t panels, F&& f) {
+  const size_t threads = static_cast<size_t>(pool.threads());
+  const size_t per_group = threads == 1 ? std::max<size_t>(1, panels) : std::max<size_t>(4, div_up(panels, 4 * threads));
   const size_t groups = div_up(panels, per_group);
   pool.parallel_for(groups, [&](size_t g) {
     const size_t begin = g * per_group;
@@ -171,10 +183,10 @@ void pack_a(CpuIsa isa, size_t m, size_t k, const float* a, size_t lda, bool tra
 }
 
 void pack_b(CpuIsa isa, size_t k, size_t n, const float* b, size_t ldb, bool trans, float* packed) {
-  const size_t nr = kernels_for(isa).nr;
-  for (size_t q = 0; q * nr < n; ++q) {
-    pack_b_panel(b, ldb, trans, q * nr, std::min(nr, n - q * nr), 0, k, nr, packed + q * k * nr);
-  }
+  const MicroKernels& mk = kernels_for(isa);
+  const GemmOperand operand = GemmOperand::matrix(b, ldb, trans);
+  const BMatrix matrix{&operand, &mk};
+  pack_b_matrix(&matrix, 0, k, 0, n, mk.nr, packed);
 }
 
 size_t sgemm_workspace_bytes(CpuIsa isa, size_t m, size_t n, size_t k, bool a_prepacked, bool b_prepacked) {
@@ -210,8 +222,9 @@ Status sgemm(CpuIsa isa, size_t m, size_t n, size_t k, const GemmOperand& a, con
     }
     if (pack_b_here) b_buf = reinterpret_cast<float*>(p);
   }
+  const BMatrix b_matrix{&b, &mk};
   const GemmPackFn b_pack = b.pack_fn ? b.pack_fn : pack_b_matrix;
-  const void* b_context = b.pack_fn ? b.pack_context : &b;
+  const void* b_context = b.pack_fn ? b.pack_context : &b_matrix;
 
   MicroEpilogue mep;
   mep.alpha = epilogue.alpha;
@@ -226,19 +239,38 @@ Status sgemm(CpuIsa isa, size_t m, size_t n, size_t k, const GemmOperand& a, con
   };
   mep.in_registers = simple(epilogue.activation) && simple(epilogue.post_activation);
 
-  constexpr size_t kPanelsPerPackJob = 4;
-  for (size_t jc = 0; jc < n; jc += bl.nc) {
-    const size_t nc = std::min(bl.nc, n - jc);
-    const size_t n_panels = div_up(nc, nr);
-    size_t pc = 0;
-    do {
-      const size_t kc = std::min(bl.kc, k - pc);
-      const bool last = pc + kc >= k;
+  size_t pc = 0;
+  do {
+    const size_t kc = std::min(bl.kc, k - pc);
+    const bool last = pc + kc >= k;
+    // This K block of the rows [ic, ic + ms) of A: panel p at a_slab + p * a_stride.
+    const float* a_slab = nullptr;
+    size_t a_stride = 0;
+    auto prepare_a = [&](size_t ic, size_t ms) {
+      if (!pack_a_here) {
+        a_slab = a.packed + (ic / mr) * k * mr + pc * mr;
+        a_stride = k * mr;
+        return;
+      }
+      parallel_panels(pool, div_up(ms, mr), [&](size_t p0, size_t p1) {
+        for (size_t p = p0; p < p1; ++p) {
+          pack_a_panel(mk, a.data, a.ld, a.trans, ic + p * mr, std::min(mr, ms - p * mr), pc, kc, a_buf + p * kc * mr);
+        }
+      });
+      a_slab = a_buf;
+      a_stride = kc * mr;
+    };
+    // When one A slab holds every row, it is packed once for all the B slabs of this K block.
+    const bool one_a_slab = m <= bl.mslab;
+    if (one_a_slab) prepare_a(0, m);
+    for (size_t jc = 0; jc < n; jc += bl.nc) {
+      const size_t nc = std::min(bl.nc, n - jc);
+      const size_t n_panels = div_up(nc, nr);
       // This K block of the B slab: panel q at b_slab + q * b_stride.
       const float* b_slab;
       size_t b_stride;
       if (pack_b_here) {
-        parallel_panels(pool, n_panels, kPanelsPerPackJob, [&](size_t q0, size_t q1) {
+        parallel_panels(pool, n_panels, [&](size_t q0, size_t q1) {
           const size_t col = q0 * nr;
           b_pack(b_context, pc, kc, jc + col, std::min(nc, q1 * nr) - col, nr, b_buf + q0 * kc * nr);
         });
@@ -251,21 +283,7 @@ Status sgemm(CpuIsa isa, size_t m, size_t n, size_t k, const GemmOperand& a, con
       for (size_t ic = 0; ic < m; ic += bl.mslab) {
         const size_t ms = std::min(bl.mslab, m - ic);
         const size_t m_panels = div_up(ms, mr);
-        const float* a_slab;
-        size_t a_stride;
-        if (pack_a_here) {
-          parallel_panels(pool, m_panels, kPanelsPerPackJob, [&](size_t p0, size_t p1) {
-            for (size_t p = p0; p < p1; ++p) {
-              pack_a_panel(mk, a.data, a.ld, a.trans, ic + p * mr, std::min(mr, ms - p * mr), pc, kc,
-                           a_buf + p * kc * mr);
-            }
-          });
-          a_slab = a_buf;
-          a_stride = kc * mr;
-        } else {
-          a_slab = a.packed + (ic / mr) * k * mr + pc * mr;
-          a_stride = k * mr;
-        }
+        if (!one_a_slab) prepare_a(ic, ms);
         const TaskGrid grid = task_grid(mk, m_panels, n_panels, pool.threads());
         pool.parallel_for_2d(grid.tasks_m, grid.tasks_n, [&](size_t tm, size_t tn) {
           const size_t p0 = tm * grid.row_panels, p1 = std::min(m_panels, p0 + grid.row_panels);
@@ -293,9 +311,9 @@ Status sgemm(CpuIsa isa, size_t m, size_t n, size_t k, const GemmOperand& a, con
           }
         });
       }
-      pc += kc;
-    } while (pc < k);
-  }
+    }
+    pc += kc;
+  } while (pc < k);
   return Status::ok();
 }
 

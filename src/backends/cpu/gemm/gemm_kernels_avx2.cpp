@@ -112,14 +112,36 @@ void f32_gemm_6x16_avx2(size_t kc, const float* a, const float* b, const MicroTi
   if (ep && !ep->in_registers) finish_tile<Rows>(t, masks);
 }
 
+// B panels from row-major B, one row of B at a time across all the panels (see
+// gemm_kernels_avx512.cpp); 16 floats per panel and row, masked at the N edge, zeros past it.
+void pack_b_panels_avx2(const float* b, size_t ldb, size_t cols, size_t kc, float* out) {
+  const size_t full = cols / kNr, rest = cols % kNr;
+  const __m256i m0 = column_mask(rest, 0), m1 = column_mask(rest, 1);
+  const size_t panel_stride = kc * kNr;
+  for (size_t k = 0; k < kc; ++k) {
+    const float* src = b + k * ldb;
+    float* dst = out + k * kNr;
+    for (size_t q = 0; q < full; ++q, src += kNr, dst += panel_stride) {
+      _mm256_storeu_ps(dst, _mm256_loadu_ps(src));
+      _mm256_storeu_ps(dst + 8, _mm256_loadu_ps(src + 8));
+    }
+    if (rest) {
+      _mm256_storeu_ps(dst, _mm256_maskload_ps(src, m0));
+      _mm256_storeu_ps(dst + 8, _mm256_maskload_ps(src + 8, m1));
+    }
+  }
+}
+
 constexpr MicroKernels kKernels = {
     .mr = kMr,
     .nr = kNr,
     .kc = 1024,
     .mc = 6 * 16,
     .b_slab_floats = 512 * 1024,
+    .a_slab_floats = 1024 * 1024,
     .by_rows = {nullptr, f32_gemm_6x16_avx2<1>, f32_gemm_6x16_avx2<2>, f32_gemm_6x16_avx2<3>, f32_gemm_6x16_avx2<4>,
                 f32_gemm_6x16_avx2<5>, f32_gemm_6x16_avx2<6>},
+    .pack_b_panels = pack_b_panels_avx2,
 };
 
 }  // namespace

@@ -176,18 +176,40 @@ void pack_a_panel_avx512(const float* a, size_t lda, size_t rows, size_t kc, flo
   }
 }
 
+// B panels from row-major B, one row of B at a time across all the panels (a contiguous read
+// of `cols` floats per k); 32 floats per panel and row, masked at the N edge, zeros past it.
+void pack_b_panels_avx512(const float* b, size_t ldb, size_t cols, size_t kc, float* out) {
+  const size_t full = cols / kNr, rest = cols % kNr;
+  const __mmask16 m0 = column_mask(rest, 0), m1 = column_mask(rest, 1);
+  const size_t panel_stride = kc * kNr;
+  for (size_t k = 0; k < kc; ++k) {
+    const float* src = b + k * ldb;
+    float* dst = out + k * kNr;
+    for (size_t q = 0; q < full; ++q, src += kNr, dst += panel_stride) {
+      _mm512_storeu_ps(dst, _mm512_loadu_ps(src));
+      _mm512_storeu_ps(dst + 16, _mm512_loadu_ps(src + 16));
+    }
+    if (rest) {
+      _mm512_storeu_ps(dst, _mm512_maskz_loadu_ps(m0, src));
+      _mm512_storeu_ps(dst + 16, _mm512_maskz_loadu_ps(m1, src + 16));
+    }
+  }
+}
+
 constexpr MicroKernels kKernels = {
     .mr = kMr,
     .nr = kNr,
     .kc = 1024,
     .mc = 14 * 24,
     .b_slab_floats = 512 * 1024,
+    .a_slab_floats = 1024 * 1024,
     .by_rows = {nullptr, f32_gemm_14x32_avx512<1>, f32_gemm_14x32_avx512<2>, f32_gemm_14x32_avx512<3>,
                 f32_gemm_14x32_avx512<4>, f32_gemm_14x32_avx512<5>, f32_gemm_14x32_avx512<6>,
                 f32_gemm_14x32_avx512<7>, f32_gemm_14x32_avx512<8>, f32_gemm_14x32_avx512<9>,
                 f32_gemm_14x32_avx512<10>, f32_gemm_14x32_avx512<11>, f32_gemm_14x32_avx512<12>,
                 f32_gemm_14x32_avx512<13>, f32_gemm_14x32_avx512<14>},
     .pack_a_panel = pack_a_panel_avx512,
+    .pack_b_panels = pack_b_panels_avx512,
 };
 
 }  // namespace

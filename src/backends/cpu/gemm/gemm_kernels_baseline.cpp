@@ -45,6 +45,7 @@ constexpr MicroKernels kKernels = {
     .kc = 512,
     .mc = 6 * 16,
     .b_slab_floats = 256 * 1024,
+    .a_slab_floats = 256 * 1024,
     .by_rows = {nullptr, f32_gemm_6x8_baseline<1>, f32_gemm_6x8_baseline<2>, f32_gemm_6x8_baseline<3>,
                 f32_gemm_6x8_baseline<4>, f32_gemm_6x8_baseline<5>, f32_gemm_6x8_baseline<6>},
 };

@@ -45,22 +45,31 @@ using MicroKernelFn = void (*)(size_t kc, const float* a, const float* b, const 
 /// a[i*lda + k]) into one A panel: (i, k) at out[k*MR + i], rows past `rows` set to 0.
 using PackAPanelFn = void (*)(const float* a, size_t lda, size_t rows, size_t kc, float* out);
 
+/// Packs columns [0, cols) and rows [0, kc) of a row-major B (element (k, j) at b[k*ldb + j])
+/// into ceil(cols/NR) B panels, panel q at out + q*kc*NR with (k, j) at k*NR + j, columns past
+/// `cols` set to 0. Row by row across the panels: each row of B is read as one contiguous run.
+using PackBPanelsFn = void (*)(const float* b, size_t ldb, size_t cols, size_t kc, float* out);
+
 inline constexpr size_t kMaxMicroRows = 16;
 
 /// An ISA's micro-kernels: by_rows[r] computes tiles of r valid rows (1 <= r <= mr; A panels
 /// are still MR wide), so edge tiles do no work for rows that do not exist. Cache blocking
-/// for the driver: kc (longest K block), mc (rows of A per task), b_slab_floats (the budget
-/// of a packed B slab, kc x nc, and of a packed A slab).
+/// for the driver: kc (longest K block), mc (rows of A per task), b_slab_floats and
+/// a_slab_floats (the budgets of a packed B slab, kc x nc, and A slab, mslab x kc).
 struct MicroKernels {
   size_t mr = 0;
   size_t nr = 0;
   size_t kc = 0;
   size_t mc = 0;
   size_t b_slab_floats = 0;
+  size_t a_slab_floats = 0;
   MicroKernelFn by_rows[kMaxMicroRows + 1] = {};
   /// The ISA's packing of untransposed A panels (a register transpose); nullptr: the
   /// driver's portable loop.
   PackAPanelFn pack_a_panel = nullptr;
+  /// The ISA's packing of untransposed B (full-width row copies; a memcpy call per 128-byte
+  /// row cost more than the copy); nullptr: the portable loop.
+  PackBPanelsFn pack_b_panels = nullptr;
 };
 
 namespace avx512 {
