@@ -228,15 +228,15 @@ TEST(Sgemm, ShapesAroundTheTileWithTransposesAndPackingAtEveryLevel) {
 }
 
 TEST(Sgemm, LargeShapesAcrossKBlocksAndSlabsWithOneTwoThreeThreads) {
-  // K = 1100 is more than one K block (partial sums in C) at every level; N = 1100 (M = 2100)
+  // K = 1100 is more than one K block (partial sums in C) at every level; N = 2100 (M = 2100)
   // more than one B (A) slab at that K; the others exercise the thread split and edge tiles.
-  const std::vector<Problem> shapes = {{3, 1100, 1100}, {2100, 5, 1100}, {37, 41, 1100}, {129, 161, 517},
+  const std::vector<Problem> shapes = {{3, 2100, 1100}, {2100, 5, 1100}, {37, 41, 1100}, {129, 161, 517},
                                        {200, 333, 64, false, false, true, false}, {96, 500, 256, false, true, false, true}};
   uint64_t seed = 100;
   for (CpuIsa isa : levels_here()) {
     const GemmBlocking b = gemm_blocking(isa, 1100, 1100, 1100);
     ASSERT_LT(b.kc, 1100u) << isa_name(isa) << ": K = 1100 fits one K block, the test would not cross blocks";
-    ASSERT_LT(gemm_blocking(isa, 3, 1100, 1100).nc, 1100u) << isa_name(isa);
+    ASSERT_LT(gemm_blocking(isa, 3, 2100, 1100).nc, 2100u) << isa_name(isa);
     ASSERT_LT(gemm_blocking(isa, 2100, 5, 1100).mslab, 2100u) << isa_name(isa);
     for (Problem p : shapes) {
       for (int threads : {1, 2, 3}) {

@@ -3,19 +3,20 @@
 //
 // Loop nest (the BLIS/GotoBLAS blocking, K blocks outermost):
 //
-//   for pc in K by kc:                    (one block up to kc = 1024: no partial sums)
-//     [pack all of A[:, pc:pc+kc] once when it fits one A slab]
-//     for jc in N by nc:                    B slab: kc x nc, packed once per (pc, jc)  -> L3
-//       pack B[pc:pc+kc, jc:jc+nc]                  (parallel over NR panels)
+//   for pc in K by kc:                      one block up to kc = 1024 (partial sums in C cost more)
+//     for jc in N by nc:                    B slab kc x nc, packed in parallel            -> L3
 //       for ic in M by mslab:
-//         [pack A[ic:ic+mslab, pc:pc+kc]]          (parallel over MR panels)
-//         parallel over tasks (mc rows x some NR panels):
-//           for each NR panel of the task:         B micro-panel kc x NR       -> L1/L2
-//             for each MR panel of the task:       A block mc x kc             -> L2
+//         parallel over tasks (mc rows x a range of NR panels):
+//           pack the task's A block mc x kc (when the task owns its rows)             -> L2
+//           for each NR panel of the task:         B micro-panel kc x NR             -> L1/L2
+//             for each MR panel of the task:
 //               micro-kernel: C tile (+)= A panel x B panel; epilogue on the last pc
 //
 // Prepacked operands skip their packing step (their panels hold the whole K, gemm.hpp).
 // Partial sums of earlier K blocks live in C itself; the epilogue runs once, on the last.
+// Blocking measured on Zen 5 (bench/RESULTS.md): with kc = 1024 a single K pass beat kc = 256
+// and 512 by 10-15% (C is read and written once), and an A block of 56-84 rows packed by its
+// own task (in L2) beat a whole A slab packed ahead (through L3) by about 8%.
 #include "backends/cpu/gemm/gemm.hpp"
 
 #include <algorithm>
@@ -243,26 +244,6 @@ Status sgemm(CpuIsa isa, size_t m, size_t n, size_t k, const GemmOperand& a, con
   do {
     const size_t kc = std::min(bl.kc, k - pc);
     const bool last = pc + kc >= k;
-    // This K block of the rows [ic, ic + ms) of A: panel p at a_slab + p * a_stride.
-    const float* a_slab = nullptr;
-    size_t a_stride = 0;
-    auto prepare_a = [&](size_t ic, size_t ms) {
-      if (!pack_a_here) {
-        a_slab = a.packed + (ic / mr) * k * mr + pc * mr;
-        a_stride = k * mr;
-        return;
-      }
-      parallel_panels(pool, div_up(ms, mr), [&](size_t p0, size_t p1) {
-        for (size_t p = p0; p < p1; ++p) {
-          pack_a_panel(mk, a.data, a.ld, a.trans, ic + p * mr, std::min(mr, ms - p * mr), pc, kc, a_buf + p * kc * mr);
-        }
-      });
-      a_slab = a_buf;
-      a_stride = kc * mr;
-    };
-    // When one A slab holds every row, it is packed once for all the B slabs of this K block.
-    const bool one_a_slab = m <= bl.mslab;
-    if (one_a_slab) prepare_a(0, m);
     for (size_t jc = 0; jc < n; jc += bl.nc) {
       const size_t nc = std::min(bl.nc, n - jc);
       const size_t n_panels = div_up(nc, nr);
@@ -283,11 +264,29 @@ Status sgemm(CpuIsa isa, size_t m, size_t n, size_t k, const GemmOperand& a, con
       for (size_t ic = 0; ic < m; ic += bl.mslab) {
         const size_t ms = std::min(bl.mslab, m - ic);
         const size_t m_panels = div_up(ms, mr);
-        if (!one_a_slab) prepare_a(ic, ms);
         const TaskGrid grid = task_grid(mk, m_panels, n_panels, pool.threads());
+        // This K block of A's rows [ic, ic + ms): panel p at a_slab + p * a_stride. A task
+        // that owns its rows (the grid does not split N) packs its A block itself, right before
+        // using it, so the block is still in L2; rows shared by tasks are packed in a parallel
+        // pass first.
+        const float* a_slab = a_buf;
+        size_t a_stride = kc * mr;
+        const bool tasks_pack_a = pack_a_here && grid.tasks_n == 1;
+        auto pack_a_rows = [&](size_t p0, size_t p1) {
+          for (size_t p = p0; p < p1; ++p) {
+            pack_a_panel(mk, a.data, a.ld, a.trans, ic + p * mr, std::min(mr, ms - p * mr), pc, kc, a_buf + p * kc * mr);
+          }
+        };
+        if (!pack_a_here) {
+          a_slab = a.packed + (ic / mr) * k * mr + pc * mr;
+          a_stride = k * mr;
+        } else if (!tasks_pack_a) {
+          parallel_panels(pool, m_panels, pack_a_rows);
+        }
         pool.parallel_for_2d(grid.tasks_m, grid.tasks_n, [&](size_t tm, size_t tn) {
           const size_t p0 = tm * grid.row_panels, p1 = std::min(m_panels, p0 + grid.row_panels);
           const size_t q0 = tn * grid.col_panels, q1 = std::min(n_panels, q0 + grid.col_panels);
+          if (tasks_pack_a) pack_a_rows(p0, p1);
           MicroTile tile;
           tile.ldc = ldc;
           tile.accumulate = pc > 0;
