@@ -125,7 +125,8 @@ size_t workspace_floats_a(const Blocking& b) { return b.mslab * b.kc; }
 size_t workspace_floats_b(const Blocking& b) { return b.nc * b.kc; }
 
 // How a slab's ms x nc block of C is cut into tasks for the threads: `rows` MR panels by
-// `cols` NR panels per task. One thread: blocks of mk.mc rows (the A block stays in L2).
+// `cols` NR panels per task. One thread: A blocks of about mk.a_block_floats (kept in L2
+// while the task walks every B panel: 56 rows at K = 1024, all of a conv's weights at K = 64).
 // More: about 4 tasks per thread, split along N first (tasks of one row block share their A
 // block), then along M, so the work-stealing pool balances uneven tasks.
 struct TaskGrid {
@@ -133,9 +134,9 @@ struct TaskGrid {
   size_t tasks_m = 1, tasks_n = 1;
 };
 
-TaskGrid task_grid(const MicroKernels& mk, size_t m_panels, size_t n_panels, int threads) {
+TaskGrid task_grid(const MicroKernels& mk, size_t m_panels, size_t n_panels, size_t kc, int threads) {
   TaskGrid g;
-  const size_t per_block = std::max<size_t>(1, mk.mc / mk.mr);
+  const size_t per_block = std::max<size_t>(1, mk.a_block_floats / (std::max<size_t>(kc, 1) * mk.mr));
   g.tasks_m = div_up(m_panels, per_block);
   g.tasks_n = 1;
   if (threads > 1) {
@@ -264,7 +265,7 @@ Status sgemm(CpuIsa isa, size_t m, size_t n, size_t k, const GemmOperand& a, con
       for (size_t ic = 0; ic < m; ic += bl.mslab) {
         const size_t ms = std::min(bl.mslab, m - ic);
         const size_t m_panels = div_up(ms, mr);
-        const TaskGrid grid = task_grid(mk, m_panels, n_panels, pool.threads());
+        const TaskGrid grid = task_grid(mk, m_panels, n_panels, kc, pool.threads());
         // This K block of A's rows [ic, ic + ms): panel p at a_slab + p * a_stride. A task
         // that owns its rows (the grid does not split N) packs its A block itself, right before
         // using it, so the block is still in L2; rows shared by tasks are packed in a parallel

@@ -54,13 +54,14 @@ inline constexpr size_t kMaxMicroRows = 16;
 
 /// An ISA's micro-kernels: by_rows[r] computes tiles of r valid rows (1 <= r <= mr; A panels
 /// are still MR wide), so edge tiles do no work for rows that do not exist. Cache blocking
-/// for the driver: kc (longest K block), mc (rows of A per task), b_slab_floats and
-/// a_slab_floats (the budgets of a packed B slab, kc x nc, and A slab, mslab x kc).
+/// for the driver: kc (longest K block), a_block_floats (the A block one task keeps in L2),
+/// b_slab_floats and a_slab_floats (the budgets of a packed B slab, kc x nc, and A slab,
+/// mslab x kc).
 struct MicroKernels {
   size_t mr = 0;
   size_t nr = 0;
   size_t kc = 0;
-  size_t mc = 0;
+  size_t a_block_floats = 0;
   size_t b_slab_floats = 0;
   size_t a_slab_floats = 0;
   MicroKernelFn by_rows[kMaxMicroRows + 1] = {};
