@@ -107,6 +107,17 @@ void pack_b_matrix(const void* context, size_t k0, size_t kc, size_t n0, size_t 
 
 // ---- blocking ----
 
+// Whether sgemm reads an untransposed B (k rows ldb floats apart) in place instead of packing
+// it, for an A of m_panels MR panels. Packing B costs a full read and write of it and pays off
+// only when many A panels reuse each B panel: measured on the bench_gemm conv shapes, in place
+// was 10-40% faster up to 40 panels (560 rows of C at MR = 14). Except for rows 4 KiB apart
+// (or a multiple): all rows of a B micro-panel then fall in one L1 set and evict each other
+// (1024 x 1024 x 1024: 25% slower in place); up to 8 panels in place still wins there.
+bool read_b_in_place(size_t m_panels, size_t ldb) {
+  const bool aliasing_rows = ldb % 1024 == 0;
+  return m_panels <= 8 || (m_panels <= 40 && !aliasing_rows);
+}
+
 // kc: K block (the last may be shorter), 0 when K is 0; nc: columns of a B slab (multiple of
 // NR); mslab: rows of an A slab (multiple of MR).
 using Blocking = GemmBlocking;
@@ -241,6 +252,11 @@ Status sgemm(CpuIsa isa, size_t m, size_t n, size_t k, const GemmOperand& a, con
   };
   mep.in_registers = simple(epilogue.activation) && simple(epilogue.post_activation);
 
+  // B read in place (the kernel loads NR full columns of each of its rows) instead of packed:
+  // when only a few A panels use each B panel, packing B (a full read and write of it) costs
+  // more than contiguous panels save. The last, partial panel of a slab is still packed.
+  const bool direct_b = pack_b_here && !b.pack_fn && !b.trans && read_b_in_place(div_up(m, mr), b.ld);
+
   size_t pc = 0;
   do {
     const size_t kc = std::min(bl.kc, k - pc);
@@ -248,10 +264,19 @@ Status sgemm(CpuIsa isa, size_t m, size_t n, size_t k, const GemmOperand& a, con
     for (size_t jc = 0; jc < n; jc += bl.nc) {
       const size_t nc = std::min(bl.nc, n - jc);
       const size_t n_panels = div_up(nc, nr);
-      // This K block of the B slab: panel q at b_slab + q * b_stride.
+      // This K block of the B slab: panel q at b_slab + q * b_stride, its k rows b_row apart.
       const float* b_slab;
       size_t b_stride;
-      if (pack_b_here) {
+      size_t b_row = nr;
+      if (direct_b) {
+        b_slab = b.data + pc * b.ld + jc;
+        b_stride = nr;
+        b_row = b.ld;
+        if (nc % nr != 0) {
+          const size_t q = nc / nr;
+          pack_b_matrix(b_context, pc, kc, jc + q * nr, nc - q * nr, nr, b_buf);
+        }
+      } else if (pack_b_here) {
         parallel_panels(pool, n_panels, [&](size_t q0, size_t q1) {
           const size_t col = q0 * nr;
           b_pack(b_context, pc, kc, jc + col, std::min(nc, q1 * nr) - col, nr, b_buf + q0 * kc * nr);
@@ -296,6 +321,11 @@ Status sgemm(CpuIsa isa, size_t m, size_t n, size_t k, const GemmOperand& a, con
             const size_t col = jc + q * nr;
             tile.cols = std::min(nr, n - col);
             const float* b_panel = b_slab + q * b_stride;
+            tile.b_stride = b_row;
+            if (direct_b && tile.cols < nr) {  // the partial panel, packed above
+              b_panel = b_buf;
+              tile.b_stride = nr;
+            }
             for (size_t p = p0; p < p1; ++p) {
               const size_t row = ic + p * mr;
               const size_t rows = std::min(mr, m - row);

@@ -69,7 +69,7 @@ void f32_gemm_6x16_avx2(size_t kc, const float* a, const float* b, const MicroTi
       acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
     }
     a += kMr;
-    b += kNr;
+    b += t.b_stride;
   }
 
   // Every load of the store path (partial sums, bias, Z) before the first store: rows 4 KiB

@@ -77,7 +77,7 @@ void f32_gemm_14x32_avx512(size_t kc, const float* a, const float* b, const Micr
       acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
     }
     a += kMr;
-    b += kNr;
+    b += t.b_stride;
   }
 
   // The store path reads everything it needs (partial sums, bias, Z) before it writes a

@@ -19,7 +19,7 @@ void f32_gemm_6x8_baseline(size_t kc, const float* a, const float* b, const Micr
       for (size_t j = 0; j < kNr; ++j) acc[i][j] += ai * b[j];
     }
     a += kMr;
-    b += kNr;
+    b += t.b_stride;
   }
   const MicroEpilogue* ep = t.epilogue;
   for (int i = 0; i < Rows; ++i) {

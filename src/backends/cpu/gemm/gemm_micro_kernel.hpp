@@ -27,6 +27,9 @@ struct MicroEpilogue {
 
 /// One tile of C for a micro-kernel call: where it goes and what to do when storing it.
 struct MicroTile {
+  /// Floats from one k of the B panel to the next: NR for a packed panel, ldb when the kernel
+  /// reads NR full columns of a row-major B in place.
+  size_t b_stride = 0;
   float* c = nullptr;
   size_t ldc = 0;
   size_t cols = 0;          // valid columns, 1..NR (rows are the kernel's template size)
@@ -38,7 +41,8 @@ struct MicroTile {
   const float* z = nullptr;     // Z element of the tile's (0, 0); nullptr: none
 };
 
-/// C tile = A panel (kc x MR, k-major) x B panel (kc x NR, k-major), then the store of `tile`.
+/// C tile = A panel (kc x MR, k-major) x B panel (kc rows of NR, tile.b_stride apart), then the
+/// store of `tile`.
 using MicroKernelFn = void (*)(size_t kc, const float* a, const float* b, const MicroTile& tile);
 
 /// Packs rows [0, rows) (rows <= MR) and columns [0, kc) of a row-major A (element (i, k) at
