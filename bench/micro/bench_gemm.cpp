@@ -2,7 +2,8 @@
 // its best ISA level, then sgemm (src/backends/cpu/gemm/gemm.hpp) on 1024^3 with one and two
 // threads and on the GEMM shapes of the target models: ResNet-50's 1x1 convolutions at
 // 56x56 / 28x28 / 14x14 / 7x7, its fully-connected layer (1 x 2048 x 1000) and YOLOv8n's 1x1
-// convolutions at 640x640. Counters: GFLOP/s and % of the measured peak of the cores used.
+// convolutions at 640x640, and 3x3/7x7 convolutions of both through im2col. Counters: GFLOP/s
+// and % of the measured peak of the cores used.
 //
 // Times: one thread over its CPU time, two threads over wall time (see thread_cpu_seconds).
 //
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "backends/cpu/dispatch.hpp"
+#include "backends/cpu/gemm/conv_gemm.hpp"
 #include "backends/cpu/gemm/gemm.hpp"
 #include "fma_peak.hpp"
 
@@ -181,6 +183,77 @@ void conv_shapes(benchmark::internal::Benchmark* b) {
   }
 }
 BENCHMARK(ConvGemm)->Apply(conv_shapes)->UseManualTime()->Unit(benchmark::kMicrosecond);
+// Convolutions through im2col (cpu.f32_conv_im2col_*: conv_gemm_group, the im2col matrix
+// built in the workspace and read by sgemm in place). Args: input channels, height, width, output channels, kernel, stride,
+// threads; pads kernel/2. ResNet-50's stem and 3x3 convolutions, YOLOv8n's stride-2
+// downsamplings and a C2f bottleneck 3x3.
+void Im2colConv(benchmark::State& state) {
+  const int64_t c = state.range(0), h = state.range(1), w = state.range(2), m = state.range(3);
+  const int64_t kernel = state.range(4), stride = state.range(5);
+  const int threads = static_cast<int>(state.range(6));
+  const int64_t pad = kernel / 2;
+  cpu::ConvGemmGeometry geo;
+  ops::Geometry3d& g = geo.g;
+  const int64_t in[3] = {1, h, w}, k[3] = {1, kernel, kernel}, s[3] = {1, stride, stride}, p[3] = {0, pad, pad};
+  for (int i = 0; i < 3; ++i) {
+    g.in[i] = in[i], g.k[i] = k[i], g.s[i] = s[i], g.d[i] = 1, g.p[i] = p[i], g.pe[i] = p[i];
+    g.out[i] = (in[i] + 2 * p[i] - k[i]) / s[i] + 1;
+  }
+  geo.batch = 1;
+  geo.channels = geo.cg = static_cast<size_t>(c);
+  geo.out_channels = geo.mg = static_cast<size_t>(m);
+  geo.kernel_volume = static_cast<size_t>(kernel * kernel);
+  geo.k = geo.cg * geo.kernel_volume;
+  geo.in_plane = static_cast<size_t>(h * w);
+  geo.out_plane = static_cast<size_t>(g.out[1] * g.out[2]);
+  const size_t kdim = geo.k, out_plane = geo.out_plane;
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> x(static_cast<size_t>(c * h * w)), weights(static_cast<size_t>(m) * kdim), y(static_cast<size_t>(m) * out_plane);
+  for (float& v : x) v = dist(rng);
+  for (float& v : weights) v = dist(rng);
+  const CpuIsa isa = host_isa();
+  std::vector<float> packed(cpu::packed_a_floats(isa, static_cast<size_t>(m), kdim));
+  cpu::pack_a(isa, static_cast<size_t>(m), kdim, weights.data(), kdim, false, packed.data());
+  std::vector<float> workspace(cpu::conv_gemm_group_workspace_bytes(isa, geo, true) / 4 + 16);
+  auto* base = reinterpret_cast<std::byte*>((reinterpret_cast<uintptr_t>(workspace.data()) + 63) & ~uintptr_t{63});
+  ThreadPool pool(threads);
+  cpu::GemmEpilogue ep;
+  ep.activation = ops::Activation{ops::ActivationKind::Relu, 0, 0};
+  double seconds = 0;
+  for (auto _ : state) {
+    const auto wall = std::chrono::steady_clock::now();
+    const double cpu_start = thread_cpu_seconds();
+    const Status st = cpu::conv_gemm_group(isa, geo, cpu::GemmOperand::prepacked(packed.data()), x.data(), y.data(), ep,
+                                           pool, {base, workspace.size() * sizeof(float) - 64});
+    const double t = threads == 1 ? thread_cpu_seconds() - cpu_start
+                                  : std::chrono::duration<double>(std::chrono::steady_clock::now() - wall).count();
+    if (!st.is_ok()) {
+      state.SkipWithError(st.to_string().c_str());
+      break;
+    }
+    state.SetIterationTime(t);
+    seconds += t;
+  }
+  pool.sleep_workers();
+  const double gflops = 2e-9 * static_cast<double>(m) * static_cast<double>(out_plane) * static_cast<double>(kdim) *
+                        static_cast<double>(state.iterations()) / seconds;
+  state.counters["GFLOP/s"] = gflops;
+  state.counters["peak%"] = 100 * gflops / (measured_peak_gflops() * threads);
+}
+
+void im2col_shapes(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"C", "H", "W", "M", "k", "s", "threads"});
+  const std::vector<std::vector<int64_t>> shapes = {
+      {3, 224, 224, 64, 7, 2},  {64, 56, 56, 64, 3, 1},  {128, 28, 28, 128, 3, 1}, {256, 14, 14, 256, 3, 1},
+      {512, 7, 7, 512, 3, 1},   {3, 640, 640, 16, 3, 2}, {16, 320, 320, 32, 3, 2}, {16, 160, 160, 16, 3, 1},
+      {32, 160, 160, 64, 3, 2}, {64, 40, 40, 64, 3, 1}};
+  for (int threads : {1, 2}) {
+    for (const auto& s : shapes) b->Args({s[0], s[1], s[2], s[3], s[4], s[5], threads});
+  }
+}
+BENCHMARK(Im2colConv)->Apply(im2col_shapes)->UseManualTime()->Unit(benchmark::kMicrosecond);
+
 // ResNet-50's classifier: 1 x 2048 activations times the prepacked 2048 x 1000 weights.
 BENCHMARK(FullyConnected)
     ->ArgNames({"M", "N", "K", "threads", "packA", "packB"})

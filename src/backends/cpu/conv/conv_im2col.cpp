@@ -1,8 +1,7 @@
 // Tactic cpu.f32_conv_im2col_<isa>: every Conv/FusedConv with 1 to 3 spatial dims that is not
 // pointwise (any kernel, strides, dilations, pads, auto_pad, groups, batch) as W x im2col(X)
-// per image and group. The im2col matrix is never stored whole: sgemm asks for one
-// K block x column slab at a time and im2col_pack writes it straight into the packed B panels
-// in the workspace (gemm/conv_gemm.hpp).
+// per image and group. The im2col matrix (K x output positions, in column chunks of at most
+// 8 MiB) is built in the workspace and read by sgemm in place (gemm/conv_gemm.hpp).
 #include "backends/cpu/gemm/conv_gemm.hpp"
 #include "backends/cpu/gemm/gemm_tactics.hpp"
 

@@ -3,7 +3,6 @@
 #include "backends/cpu/gemm/conv_gemm.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <string>
 
 namespace hone::cpu {
@@ -14,8 +13,6 @@ bool is_conv(ir::OpKind k) { return k == ir::OpKind::Conv || k == ir::OpKind::Fu
 bool all_equal(const std::vector<int64_t>& v, int64_t x) {
   return std::all_of(v.begin(), v.end(), [x](int64_t e) { return e == x; });
 }
-
-void fill_zero(float* p, size_t n) { std::memset(p, 0, n * sizeof(float)); }
 
 }  // namespace
 
@@ -83,8 +80,12 @@ size_t conv_gemm_workspace_bytes(CpuIsa isa, const LayerDesc& layer) {
   for (size_t i = 2; i < w.rank(); ++i) k *= dim_or(w.dims[i], 1);
   size_t out_plane = 1;
   for (size_t i = 2; i < y.rank(); ++i) out_plane *= dim_or(y.dims[i], kUnknownDimBound);
-  const size_t mg = dim_or(w.dims[0], kUnknownDimBound) / group;
-  return sgemm_workspace_bytes(isa, mg, out_plane, k, node.input(1)->is_constant(), false);
+  ConvGemmGeometry geo;
+  geo.mg = dim_or(w.dims[0], kUnknownDimBound) / group;
+  geo.k = k;
+  geo.out_plane = out_plane;
+  geo.pointwise = is_pointwise_conv(layer);
+  return conv_gemm_group_workspace_bytes(isa, geo, node.input(1)->is_constant());
 }
 
 Result<std::vector<Tensor>> conv_gemm_prepare(CpuIsa isa, const LayerDesc& layer) {
@@ -150,77 +151,112 @@ Status conv_gemm_run(CpuIsa isa, const LayerRun& run, bool pointwise_only, std::
   ep.activation = e.activation;
   ep.post_activation = e.post_activation;
   ep.bias.row_stride = 1;
-  ep.ldz = geo.out_plane;
   for (size_t n = 0; n < geo.batch; ++n) {
     for (size_t g = 0; g < geo.group; ++g) {
       const GemmOperand a = packed_w ? GemmOperand::prepacked(run.packed[0].data<float>() + g * per_group)
                                      : GemmOperand::matrix(w.data<float>() + g * geo.mg * geo.k, geo.k);
-      const float* xg = x.data<float>() + (n * geo.channels + g * geo.cg) * geo.in_plane;
-      const Im2colSource source{xg, geo.in_plane, &geo.g};
-      const GemmOperand b = geo.pointwise ? GemmOperand::matrix(xg, geo.in_plane)
-                                          : GemmOperand::packed_by(im2col_pack, &source);
       const size_t y_offset = (n * geo.out_channels + g * geo.mg) * geo.out_plane;
       ep.bias.data = bias ? bias + g * geo.mg : nullptr;
       ep.residual = z ? z + y_offset : nullptr;
-      HONE_RETURN_IF_ERROR(sgemm(isa, geo.mg, geo.out_plane, geo.k, a, b, y.data<float>() + y_offset, geo.out_plane,
-                                 ep, run.pool, run.workspace));
+      HONE_RETURN_IF_ERROR(conv_gemm_group(isa, geo, a, x.data<float>() + (n * geo.channels + g * geo.cg) * geo.in_plane,
+                                           y.data<float>() + y_offset, ep, run.pool, run.workspace));
     }
   }
   return Status::ok();
 }
 
+size_t conv_gemm_group_workspace_bytes(CpuIsa isa, const ConvGemmGeometry& geo, bool packed_w) {
+  if (geo.pointwise) return sgemm_workspace_bytes(isa, geo.mg, geo.out_plane, geo.k, packed_w, false);
+  const Im2colChunk chunk = im2col_chunk(geo.k, geo.out_plane);
+  return im2col_buffer_bytes(chunk, geo.k) + sgemm_workspace_bytes(isa, geo.mg, chunk.columns, geo.k, packed_w, false);
+}
+
+Status conv_gemm_group(CpuIsa isa, const ConvGemmGeometry& geo, const GemmOperand& w, const float* x, float* y,
+                       GemmEpilogue ep, ThreadPool& pool, std::span<std::byte> workspace) {
+  ep.ldz = geo.out_plane;
+  if (geo.pointwise) {
+    return sgemm(isa, geo.mg, geo.out_plane, geo.k, w, GemmOperand::matrix(x, geo.in_plane), y, geo.out_plane, ep, pool,
+                 workspace);
+  }
+  // The workspace: the im2col buffer (K x a column chunk), then sgemm's.
+  const Im2colChunk chunk = im2col_chunk(geo.k, geo.out_plane);
+  const size_t buffer_bytes = im2col_buffer_bytes(chunk, geo.k);
+  if (workspace.size() < buffer_bytes) return invalid_argument("im2col needs a larger workspace");
+  float* columns = reinterpret_cast<float*>(workspace.data());
+  // Per-kw ranges of output columns whose input column is inside X (Im2colSource::w_range).
+  std::vector<int64_t> w_range(2 * static_cast<size_t>(geo.g.k[2]));
+  for (int64_t kw = 0; kw < geo.g.k[2]; ++kw) {
+    ops::valid_output_range(geo.g.in[2], geo.g.out[2], geo.g.s[2], geo.g.p[2], kw * geo.g.d[2],
+                            &w_range[static_cast<size_t>(2 * kw)], &w_range[static_cast<size_t>(2 * kw + 1)]);
+  }
+  const Im2colSource source{x, geo.in_plane, &geo.g, w_range.data()};
+  const float* z = ep.residual;
+  for (size_t n0 = 0; n0 < geo.out_plane; n0 += chunk.columns) {
+    const size_t cols = std::min(chunk.columns, geo.out_plane - n0);
+    const size_t jobs = std::min<size_t>(geo.k, 4 * static_cast<size_t>(pool.threads()));
+    pool.parallel_for(jobs, [&](size_t job) {
+      const size_t k0 = geo.k * job / jobs, k1 = geo.k * (job + 1) / jobs;
+      im2col_rows(isa, source, k0, k1, n0, cols, columns + k0 * chunk.ld, chunk.ld);
+    });
+    ep.residual = z ? z + n0 : nullptr;
+    HONE_RETURN_IF_ERROR(sgemm(isa, geo.mg, cols, geo.k, w, GemmOperand::matrix(columns, chunk.ld), y + n0,
+                               geo.out_plane, ep, pool, workspace.subspan(buffer_bytes)));
+  }
+  return Status::ok();
+}
+
+Im2colChunk im2col_chunk(size_t k, size_t out_plane) {
+  Im2colChunk c;
+  c.columns = out_plane;
+  if (k * out_plane > kIm2colBufferFloats) c.columns = std::max<size_t>(64, kIm2colBufferFloats / std::max<size_t>(k, 1) / 64 * 64);
+  c.columns = std::min(c.columns, out_plane);
+  // Rows 4 KiB apart would make sgemm pack the buffer instead of reading it in place.
+  c.ld = c.columns % 1024 == 0 ? c.columns + 16 : c.columns;
+  return c;
+}
+
+size_t im2col_buffer_bytes(const Im2colChunk& chunk, size_t k) {
+  return (k * chunk.ld * sizeof(float) + 63) / 64 * 64;
+}
+
 // Row j = (c, kd, kh, kw) of im2col(X) is X's channel c shifted by the kernel offset: for
 // output position o = (od, oh, ow) it reads X[c, od*s0 - p0 + kd*d0, oh*s1 - p1 + kh*d1,
-// ow*s2 - p2 + kw*d2], or 0 outside. Output positions are walked one output row (od, oh) at a
-// time: within a row the valid ow form one range, copied (a memcpy at stride 1) with zeros
-// on either side, and the row is cut where it crosses into the next NR panel.
-void im2col_pack(const void* context, size_t k0, size_t kc, size_t n0, size_t nc, size_t nr, float* out) {
-  const Im2colSource& s = *static_cast<const Im2colSource*>(context);
+// ow*s2 - p2 + kw*d2], or 0 outside. Positions are walked one output row (od, oh) at a time:
+// within a row the valid ow form one range (s.w_range), copied, with zeros on either side.
+void im2col_rows_portable(const Im2colSource& s, size_t k0, size_t k1, size_t n0, size_t cols, float* out, size_t ld) {
   const ops::Geometry3d& g = *s.g;
   const size_t out_w = static_cast<size_t>(g.out[2]), out_h = static_cast<size_t>(g.out[1]);
-  const size_t panel_stride = kc * nr;
-  for (size_t kk = 0; kk < kc; ++kk) {
-    size_t j = k0 + kk;
-    const int64_t kw = static_cast<int64_t>(j % static_cast<size_t>(g.k[2]));
-    j /= static_cast<size_t>(g.k[2]);
-    const int64_t kh = static_cast<int64_t>(j % static_cast<size_t>(g.k[1]));
-    j /= static_cast<size_t>(g.k[1]);
-    const int64_t kd = static_cast<int64_t>(j % static_cast<size_t>(g.k[0]));
-    const size_t c = j / static_cast<size_t>(g.k[0]);
-    const float* xc = s.x + c * s.in_plane;
+  for (size_t j = k0; j < k1; ++j) {
+    size_t rest = j;
+    const int64_t kw = static_cast<int64_t>(rest % static_cast<size_t>(g.k[2]));
+    rest /= static_cast<size_t>(g.k[2]);
+    const int64_t kh = static_cast<int64_t>(rest % static_cast<size_t>(g.k[1]));
+    rest /= static_cast<size_t>(g.k[1]);
+    const int64_t kd = static_cast<int64_t>(rest % static_cast<size_t>(g.k[0]));
+    const float* xc = s.x + rest / static_cast<size_t>(g.k[0]) * s.in_plane;
     const int64_t w_shift = kw * g.d[2] - g.p[2];
-    int64_t w_lo, w_hi;  // output columns whose input column is inside
-    ops::valid_output_range(g.in[2], g.out[2], g.s[2], g.p[2], kw * g.d[2], &w_lo, &w_hi);
-
-    size_t ow = n0 % out_w;
-    size_t oh = (n0 / out_w) % out_h;
-    size_t od = n0 / out_w / out_h;
-    for (size_t n = n0; n < n0 + nc;) {
-      const size_t seg = std::min(out_w - ow, n0 + nc - n);
+    const int64_t w_lo = s.w_range[2 * kw], w_hi = s.w_range[2 * kw + 1];
+    float* dst = out + (j - k0) * ld;
+    size_t ow = n0 % out_w, oh = (n0 / out_w) % out_h, od = n0 / out_w / out_h;
+    for (size_t n = 0; n < cols;) {
+      const size_t seg = std::min(out_w - ow, cols - n);
       const int64_t id = static_cast<int64_t>(od) * g.s[0] - g.p[0] + kd * g.d[0];
       const int64_t ih = static_cast<int64_t>(oh) * g.s[1] - g.p[1] + kh * g.d[1];
-      const bool row_inside = id >= 0 && id < g.in[0] && ih >= 0 && ih < g.in[1];
-      const float* xrow = row_inside ? xc + static_cast<size_t>((id * g.in[1] + ih) * g.in[2]) : nullptr;
-      for (size_t done = 0; done < seg;) {
-        const size_t local = n + done - n0;
-        const size_t lane = local % nr;
-        const size_t chunk = std::min(nr - lane, seg - done);
-        float* dst = out + (local / nr) * panel_stride + kk * nr + lane;
-        if (!row_inside) {
-          fill_zero(dst, chunk);
+      float* d = dst + n - static_cast<int64_t>(ow);  // d[o] is output column o of this row
+      const int64_t o0 = static_cast<int64_t>(ow), o1 = o0 + static_cast<int64_t>(seg);
+      if (id < 0 || id >= g.in[0] || ih < 0 || ih >= g.in[1]) {
+        for (int64_t o = o0; o < o1; ++o) d[o] = 0.0f;
+      } else {
+        const float* xrow = xc + static_cast<size_t>((id * g.in[1] + ih) * g.in[2]);
+        const int64_t lo = std::clamp(w_lo, o0, o1), hi = std::clamp(w_hi, lo, o1);
+        for (int64_t o = o0; o < lo; ++o) d[o] = 0.0f;
+        if (g.s[2] == 1) {
+          const float* src = xrow + w_shift;
+          for (int64_t o = lo; o < hi; ++o) d[o] = src[o];
         } else {
-          const int64_t o0 = static_cast<int64_t>(ow + done), o1 = o0 + static_cast<int64_t>(chunk);
-          const int64_t lo = std::clamp(w_lo, o0, o1), hi = std::clamp(w_hi, lo, o1);
-          fill_zero(dst, static_cast<size_t>(lo - o0));
-          float* d = dst + (lo - o0);
-          if (g.s[2] == 1) {
-            std::memcpy(d, xrow + lo + w_shift, static_cast<size_t>(hi - lo) * sizeof(float));
-          } else {
-            for (int64_t o = lo; o < hi; ++o) *d++ = xrow[o * g.s[2] + w_shift];
-          }
-          fill_zero(dst + (hi - o0), static_cast<size_t>(o1 - hi));
+          for (int64_t o = lo; o < hi; ++o) d[o] = xrow[o * g.s[2] + w_shift];
         }
-        done += chunk;
+        for (int64_t o = hi; o < o1; ++o) d[o] = 0.0f;
       }
       n += seg;
       ow = 0;
@@ -230,11 +266,10 @@ void im2col_pack(const void* context, size_t k0, size_t kc, size_t n0, size_t nc
       }
     }
   }
-  // Columns past nc in the last panel.
-  if (nc % nr != 0) {
-    float* last = out + (nc / nr) * panel_stride;
-    for (size_t kk = 0; kk < kc; ++kk) fill_zero(last + kk * nr + nc % nr, nr - nc % nr);
-  }
+}
+
+void im2col_rows(CpuIsa isa, const Im2colSource& s, size_t k0, size_t k1, size_t n0, size_t cols, float* out, size_t ld) {
+  im2col_rows_portable(s, k0, k1, n0, cols, out, ld);
 }
 
 }  // namespace hone::cpu

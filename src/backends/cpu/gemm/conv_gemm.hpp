@@ -6,9 +6,9 @@
 //                                               stride 1 and no pads B is X's [Cg, HW] block)
 //
 // a GEMM with M = Mg, N = output plane, K: A = the group's weights (prepacked when constant),
-// B = X itself or im2col(X) written straight into sgemm's packed panels (im2col_pack), C = Y's
-// block; the bias (per output channel, a per-row bias), the activations and Z are sgemm's
-// epilogue.
+// B = X itself or im2col(X) built in the workspace a column chunk at a time (both read by
+// sgemm in place), C = Y's block; the bias (per output channel, a per-row bias), the
+// activations and Z are sgemm's epilogue.
 #pragma once
 
 #include <string_view>
@@ -47,14 +47,36 @@ Result<std::vector<Tensor>> conv_gemm_prepare(CpuIsa isa, const LayerDesc& layer
 /// Runs the layer; `pointwise_only` refuses geometries that need im2col (the 1x1 tactic).
 Status conv_gemm_run(CpuIsa isa, const LayerRun& run, bool pointwise_only, std::string_view tactic);
 
-/// B for one image and group of a convolution: the im2col matrix, never materialized.
+/// One image and group: y (Mg x out_plane) = epilogue(w x im2col(x)), x being Cg planes of X
+/// (pointwise: x itself is B). `ep` carries the group's bias and, in ep.residual, the Z block
+/// at y's origin (ldz is set here). `workspace` holds conv_gemm_group_workspace_bytes().
+Status conv_gemm_group(CpuIsa isa, const ConvGemmGeometry& geo, const GemmOperand& w, const float* x, float* y,
+                       GemmEpilogue ep, ThreadPool& pool, std::span<std::byte> workspace);
+size_t conv_gemm_group_workspace_bytes(CpuIsa isa, const ConvGemmGeometry& geo, bool packed_w);
+
+/// The im2col matrix of one image and group is built a column chunk at a time in the
+/// workspace: `columns` output positions (all of them unless K x N floats exceed
+/// kIm2colBufferFloats), rows `ld` floats apart (not a multiple of 1024, so sgemm reads the
+/// buffer in place: gemm.cpp).
+struct Im2colChunk {
+  size_t columns = 0;
+  size_t ld = 0;
+};
+inline constexpr size_t kIm2colBufferFloats = size_t{2} << 20;  // 8 MiB
+Im2colChunk im2col_chunk(size_t k, size_t out_plane);
+size_t im2col_buffer_bytes(const Im2colChunk& chunk, size_t k);
+
+/// X of one image and group as the source of im2col rows.
 struct Im2colSource {
-  const float* x = nullptr;  // X[n, g*Cg] : Cg planes of in_plane floats
+  const float* x = nullptr;          // X[n, g*Cg]: Cg planes of in_plane floats
   size_t in_plane = 0;
   const ops::Geometry3d* g = nullptr;
+  /// Per kernel column kw: [w_range[2kw], w_range[2kw+1]) are the output columns whose input
+  /// column ow*s - p + kw*d lies inside X.
+  const int64_t* w_range = nullptr;
 };
-/// GemmPackFn writing rows [k0, k0 + kc) and columns [n0, n0 + nc) of im2col(X) in packed
-/// panels (context: an Im2colSource).
-void im2col_pack(const void* context, size_t k0, size_t kc, size_t n0, size_t nc, size_t nr, float* out);
+/// Writes rows [k0, k1) and output columns [n0, n0 + cols) of im2col(X) row-major: row j
+/// (j = (c, kd, kh, kw), W's order) at out + (j - k0) * ld.
+void im2col_rows(CpuIsa isa, const Im2colSource& s, size_t k0, size_t k1, size_t n0, size_t cols, float* out, size_t ld);
 
 }  // namespace hone::cpu

@@ -15,8 +15,8 @@ const Tactic& gemm_tactic(CpuIsa isa);
 /// group, batch, dilation): Y[m, hw] = W[m, c] X[c, hw] per image and group, W prepacked.
 const Tactic& conv1x1_gemm_tactic(CpuIsa isa);
 /// cpu.f32_conv_im2col_<isa>: every other 1-D/2-D/3-D Conv/FusedConv (kernel, strides,
-/// dilations, pads, auto_pad, groups) as W x im2col(X), the im2col columns written straight
-/// into sgemm's packed B panels in the workspace.
+/// dilations, pads, auto_pad, groups) as W x im2col(X), the im2col matrix built in the
+/// workspace a column chunk at a time.
 const Tactic& conv_im2col_tactic(CpuIsa isa);
 
 }  // namespace hone::cpu
