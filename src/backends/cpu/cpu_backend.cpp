@@ -3,6 +3,7 @@
 #include "backends/backend.hpp"
 #include "backends/cpu/conv/conv_tactics.hpp"
 #include "backends/cpu/dispatch.hpp"
+#include "backends/cpu/gemm/gemm_tactics.hpp"
 #include "backends/cpu/kernels/tactics.hpp"
 
 namespace hone::cpu {
@@ -22,6 +23,12 @@ class CpuBackend final : public Backend {
   CpuBackend() {
     // Blocked convolutions (conv/conv_tactics.hpp).
     for (const Tactic* t : nchwc_conv_tactics()) tactics_.push_back(t);
+    // GEMM-based: Gemm/MatMul, 1x1 convolutions, im2col convolutions (gemm/gemm_tactics.hpp).
+    for (CpuIsa isa : {CpuIsa::Avx512, CpuIsa::Avx2, CpuIsa::Baseline}) {
+      tactics_.push_back(&gemm_tactic(isa));
+      tactics_.push_back(&conv1x1_gemm_tactic(isa));
+      tactics_.push_back(&conv_im2col_tactic(isa));
+    }
     // Elementwise, pooling, data movement, normalization (kernels/tactics.hpp).
     for (const Tactic* t : non_gemm_tactics()) tactics_.push_back(t);
     tactics_.push_back(&reference_);
