@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "kernel_harness.hpp"
+#include "ops/blocked_layout.hpp"
 
 namespace hone::cpu::testing {
 namespace {
@@ -142,15 +143,16 @@ TEST(CpuTransposeKernels, PermutationsOfEveryRankAndTileEdge) {
   expect_tactic_matches_reference("transpose", dynamic, bits);
 }
 
-// Resize-13 with scales (N and C 1) or sizes.
+// Resize-13 with scales (N and C 1) or sizes, one per axis of x.
 LayerCase resize(Shape x, std::vector<float> scales, std::vector<int64_t> sizes, std::string mode,
                  std::string transform, uint64_t seed, std::string nearest_mode = "floor") {
   LayerCase c;
   c.op_type = "Resize";
   c.opset = 13;
+  const auto rank = static_cast<int64_t>(x.size());
   c.inputs = {random_tensor(std::move(x), seed, -2, 2), f32({0}, {})};
-  if (!scales.empty()) c.inputs.push_back(f32({4}, scales));
-  else c.inputs.insert(c.inputs.end(), {Tensor(), i64({4}, sizes)});
+  if (!scales.empty()) c.inputs.push_back(f32({rank}, scales));
+  else c.inputs.insert(c.inputs.end(), {Tensor(), i64({rank}, sizes)});
   c.attrs = make_attrs({{"mode", Attribute::of_string(mode)},
                         {"coordinate_transformation_mode", Attribute::of_string(transform)},
                         {"nearest_mode", Attribute::of_string(nearest_mode)}});
@@ -185,6 +187,52 @@ TEST(CpuResizeKernels, LinearMatchesForEachCoordinateTransform) {
                                     tol);
     expect_tactic_matches_reference("resize", resize({1, 16, 40, 40}, {1, 1, 2, 2}, {}, "linear", transform, seed++),
                                     tol);
+  }
+}
+
+TEST(CpuResizeKernels, BlockedLayoutResizesKeepTheLastAxis) {
+  // [N, C, H, W, L]: the blocked layout NCHW[b]c, each pixel a vector of L channels.
+  uint64_t seed = 900;
+  expect_tactic_matches_reference("resize", resize({1, 4, 20, 20, 16}, {1, 1, 2, 2, 1}, {}, "nearest", "asymmetric",
+                                                   seed++),
+                                  Tolerance::bits());
+  expect_tactic_matches_reference("resize", resize({2, 2, 5, 7, 8}, {}, {2, 2, 13, 4, 8}, "nearest", "asymmetric",
+                                                   seed++),
+                                  Tolerance::bits());
+  for (const char* transform : {"half_pixel", "align_corners"}) {
+    expect_tactic_matches_reference("resize", resize({1, 2, 6, 9, 16}, {1, 1, 2, 1.5f, 1}, {}, "linear", transform,
+                                                     seed++),
+                                    Tolerance::near(1e-5, 1e-6));
+  }
+  // Scaling the last axis is not a blocked resize.
+  expect_refused("resize", resize({1, 2, 4, 4, 8}, {1, 1, 2, 2, 2}, {}, "nearest", "asymmetric", 1));
+}
+
+LayerCase reorder(bool to_blocked, Tensor x, int64_t block, int64_t channels = 0) {
+  LayerCase c;
+  c.op_type = to_blocked ? "ReorderToBlocked" : "ReorderFromBlocked";
+  c.domain = "hone";
+  c.opset = 1;
+  c.inputs = {std::move(x)};
+  c.attrs = make_attrs({{"block", Attribute::of_int(block)}});
+  if (!to_blocked) c.attrs.set("channels", Attribute::of_int(channels));
+  return c;
+}
+
+TEST(CpuReorderKernels, ToAndFromTheBlockedLayoutAreBitIdentical) {
+  uint64_t seed = 1000;
+  // Channels a multiple of the block, a partial last block (the image's 3 channels), odd
+  // spatial sizes, rank 2 (no spatial dims) and 5 (3-D).
+  const std::vector<std::pair<Shape, int64_t>> cases = {
+      {{1, 64, 56, 56}, 16}, {{1, 3, 224, 224}, 16}, {{2, 20, 7, 9}, 8}, {{1, 5, 3}, 16},
+      {{3, 33}, 16},         {{1, 17, 4, 5, 6}, 8},  {{1, 144, 80, 80}, 16}};
+  for (const auto& [shape, block] : cases) {
+    expect_tactic_matches_reference("reorder_to_blocked", reorder(true, random_tensor(shape, seed++, -3, 3), block),
+                                    Tolerance::bits());
+    const Shape blocked = ops::blocked_shape(shape, block);
+    expect_tactic_matches_reference("reorder_from_blocked",
+                                    reorder(false, random_tensor(blocked, seed++, -3, 3), block, shape[1]),
+                                    Tolerance::bits());
   }
 }
 

@@ -73,6 +73,33 @@ TEST(CpuPoolKernels, AveragePoolMatchesWithAndWithoutPaddingCounted) {
   }
 }
 
+// The window over [N, C, H, W, lanes] with kernel 1 on the last axis: the blocked layout's pools.
+Window vector_window(const Window& w, int64_t lanes) {
+  Window v = w;
+  v.x.push_back(lanes);
+  v.kernel.push_back(1);
+  if (!v.strides.empty()) v.strides.push_back(1);
+  if (!v.dilations.empty()) v.dilations.push_back(1);
+  if (!v.pads.empty()) v.pads = {w.pads[0], w.pads[1], 0, w.pads[2], w.pads[3], 0};
+  v.x[0] = 1;
+  v.x[1] = std::min<int64_t>(v.x[1], 2);
+  return v;
+}
+
+TEST(CpuPoolKernels, BlockedLayoutPoolsMatchForEveryGeometry) {
+  uint64_t seed = 500;
+  for (const Window& w : kWindows) {
+    for (int64_t lanes : {16, 5}) {
+      const Window v = vector_window(w, lanes);
+      expect_tactic_matches_reference("maxpool2d", pool("MaxPool", v, seed++), Tolerance::bits());
+      for (int64_t include_pad : {0, 1}) {
+        expect_tactic_matches_reference("avgpool2d", pool("AveragePool", v, seed++, include_pad),
+                                        Tolerance::near(1e-5, 1e-6));
+      }
+    }
+  }
+}
+
 TEST(CpuPoolKernels, MaxPoolKeepsInfinities) {
   LayerCase c = pool("MaxPool", {{1, 1, 4, 5}, {2, 2}, {1, 1}, {1, 1, 1, 1}, {}}, 1);
   const float inf = std::numeric_limits<float>::infinity();
@@ -114,9 +141,10 @@ TEST(CpuPoolKernels, RefuseWhatTheyDoNotCompute) {
   LayerCase indices = pool("MaxPool", kWindows[2], 1);
   indices.num_outputs = 2;
   expect_refused("maxpool2d", indices);
-  // 1-D and 3-D pools.
+  // 1-D pools and 3-D pools with a window on the last axis.
   expect_refused("maxpool2d", pool("MaxPool", {{1, 2, 10}, {3}, {1}, {}, {}}, 1));
   expect_refused("avgpool2d", pool("AveragePool", {{1, 2, 4, 4, 4}, {2, 2, 2}, {2, 2, 2}, {}, {}}, 1));
+  expect_refused("maxpool2d", pool("MaxPool", {{1, 2, 4, 4, 4}, {2, 2, 2}, {1, 1, 1}, {}, {}}, 1));
   // Other element types.
   LayerCase int8 = pool("MaxPool", kWindows[2], 1);
   int8.inputs[0] = Tensor::zeros(DataType::UInt8, kWindows[2].x);

@@ -25,6 +25,15 @@ void pool_rows(CpuIsa isa, const Pool2d& g, const float* x, float* y, int64_t oh
   }
 }
 
+void pool_vector_rows(CpuIsa isa, const Pool2d& g, int64_t lanes, const float* x, float* y, int64_t oh_begin,
+                      int64_t oh_end) {
+  switch (isa) {
+    case CpuIsa::Avx512: return avx512::pool_vector_rows(g, lanes, x, y, oh_begin, oh_end);
+    case CpuIsa::Avx2: return avx2::pool_vector_rows(g, lanes, x, y, oh_begin, oh_end);
+    case CpuIsa::Baseline: return baseline::pool_vector_rows(g, lanes, x, y, oh_begin, oh_end);
+  }
+}
+
 void global_pool(CpuIsa isa, bool average, const float* x, float* y, size_t planes, size_t plane) {
   switch (isa) {
     case CpuIsa::Avx512: return avx512::global_pool(average, x, y, planes, plane);
@@ -35,12 +44,22 @@ void global_pool(CpuIsa isa, bool average, const float* x, float* y, size_t plan
 
 namespace {
 
-// The geometry of a MaxPool/AveragePool node on an input of `shape` [N, C, H, W], as the
-// reference resolves it; false when it is not a 2-D pool the kernels take.
-bool geometry_of(const ops::AttrReader& a, const Shape& shape, Pool2d* g) {
-  if (shape.size() != 4) return false;
+// The geometry of a MaxPool/AveragePool node on an input of `shape`, as the reference resolves
+// it: [N, C, H, W] (lanes 0: planes of floats), or [N, C, H, W, L] with kernel 1, stride 1 and
+// no pads on the last axis (the blocked layout NCHW[b]c: planes of L-float vectors, lanes L).
+// False when it is not a pool the kernels take.
+bool geometry_of(const ops::AttrReader& a, const Shape& shape, Pool2d* g, int64_t* lanes) {
+  if (shape.size() != 4 && shape.size() != 5) return false;
   auto w = ops::resolve_window(a, ops::spatial_dims(shape), a.attr_ints("kernel_shape"), a.attr_int("ceil_mode") != 0);
   if (!w.is_ok()) return false;
+  *lanes = 0;
+  if (shape.size() == 5) {
+    if (w->kernel[2] != 1 || w->strides[2] != 1 || w->pads_begin[2] != 0 || w->pads_end[2] != 0 ||
+        w->output[2] != shape[4] || shape[4] < 1) {
+      return false;
+    }
+    *lanes = shape[4];
+  }
   g->in_h = shape[2];
   g->in_w = shape[3];
   g->out_h = w->output[0];
@@ -57,7 +76,14 @@ bool geometry_of(const ops::AttrReader& a, const Shape& shape, Pool2d* g) {
   g->pad_right = w->pads_end[1];
   g->average = a.node().kind() == ir::OpKind::AveragePool;
   g->count_include_pad = g->average && a.attr_int("count_include_pad") != 0;
-  return g->out_h >= 0 && pool_fits(*g);
+  return g->out_h >= 0 && g->out_w >= 1 && (*lanes > 0 || pool_fits(*g));
+}
+
+Shape pooled_shape(const Shape& in, const Pool2d& g) {
+  Shape out = in;
+  out[2] = g.out_h;
+  out[3] = g.out_w;
+  return out;
 }
 
 class WindowPoolTactic final : public IsaTactic {
@@ -70,23 +96,37 @@ class WindowPoolTactic final : public IsaTactic {
     if (n.kind() != kind_ || n.num_inputs() != 1 || !all_f32(layer, true)) return false;
     if (n.num_outputs() > 1 && n.output(1)) return false;  // MaxPool's Indices
     Pool2d g;
-    return geometry_of(attrs_of(n), layer.input_types[0].shape.to_static(), &g) &&
-           layer.output_types[0].shape.to_static() == Shape({layer.input_types[0].shape.to_static()[0],
-                                                             layer.input_types[0].shape.to_static()[1], g.out_h,
-                                                             g.out_w});
+    int64_t lanes = 0;
+    const Shape in = layer.input_types[0].shape.to_static();
+    return geometry_of(attrs_of(n), in, &g, &lanes) && layer.output_types[0].shape.to_static() == pooled_shape(in, g);
   }
 
   Status run(const LayerRun& run) const override {
     ops::KernelContext& ctx = run.kernel;
     const Tensor& x = ctx.input(0);
     Pool2d g;
-    if (x.dtype() != DataType::Float || !geometry_of(ctx, x.shape(), &g)) return run_reference(run);
-    HONE_ASSIGN_OR_RETURN(Tensor * y, f32_output(ctx, 0, {x.dim(0), x.dim(1), g.out_h, g.out_w}));
+    int64_t lanes = 0;
+    if (x.dtype() != DataType::Float || !geometry_of(ctx, x.shape(), &g, &lanes)) return run_reference(run);
+    HONE_ASSIGN_OR_RETURN(Tensor * y, f32_output(ctx, 0, pooled_shape(x.shape(), g)));
     const size_t planes = static_cast<size_t>(x.dim(0) * x.dim(1));
-    const int64_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
     const float* px = x.data<float>();
     float* py = y->data<float>();
     const CpuIsa isa = level();
+    if (lanes > 0) {
+      // Planes of vectors (blocked layout): kernel_h * kernel_w vector loads per output vector.
+      const int64_t in_plane = g.in_h * g.in_w * lanes, out_plane = g.out_h * g.out_w * lanes;
+      const size_t cost = static_cast<size_t>(g.out_w * g.kernel_h * g.kernel_w * lanes);
+      parallel_rows(run.pool, planes, static_cast<size_t>(g.out_h), cost,
+                    [&](size_t p0, size_t p1, size_t oh0, size_t oh1) {
+                      for (size_t p = p0; p < p1; ++p) {
+                        pool_vector_rows(isa, g, lanes, px + static_cast<int64_t>(p) * in_plane,
+                                         py + static_cast<int64_t>(p) * out_plane, static_cast<int64_t>(oh0),
+                                         static_cast<int64_t>(oh1));
+                      }
+                    });
+      return Status::ok();
+    }
+    const int64_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
     if (g.average && g.out_h == 1 && g.out_w == 1 && g.kernel_h == g.in_h && g.kernel_w == g.in_w &&
         g.pad_top == 0 && g.pad_left == 0 && g.pad_bottom == 0 && g.pad_right == 0) {
       // One window covering each plane (GoogLeNet's 7x7 head): the global average. (Not for

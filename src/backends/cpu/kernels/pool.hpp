@@ -35,6 +35,12 @@ bool pool_fits(const Pool2d& g);
 /// each output reduces its span of that row (vectorized for strides 1 and 2).
 void pool_rows(CpuIsa isa, const Pool2d& g, const float* x, float* y, int64_t oh_begin, int64_t oh_end);
 
+/// Output rows [oh_begin, oh_end) of one plane of `lanes`-float vectors (x [in_h, in_w, lanes],
+/// y [out_h, out_w, lanes]: the blocked layout's pools, kernel 1 on the last axis), with the
+/// semantics of pool_rows per lane.
+void pool_vector_rows(CpuIsa isa, const Pool2d& g, int64_t lanes, const float* x, float* y, int64_t oh_begin,
+                      int64_t oh_end);
+
 /// y[p] = max or mean of x[p * plane, (p + 1) * plane) for p < planes (max ignores NaN, as
 /// the reference's std::max does).
 void global_pool(CpuIsa isa, bool average, const float* x, float* y, size_t planes, size_t plane);
@@ -43,6 +49,8 @@ void global_pool(CpuIsa isa, bool average, const float* x, float* y, size_t plan
   namespace ns {                                                                                   \
   void pool_rows(const Pool2d& g, const float* x, float* y, int64_t oh_begin, int64_t oh_end);     \
   void global_pool(bool average, const float* x, float* y, size_t planes, size_t plane);           \
+  void pool_vector_rows(const Pool2d& g, int64_t lanes, const float* x, float* y, int64_t oh_begin,  \
+                        int64_t oh_end);                                                           \
   }
 HONE_POOL_ISA(baseline)
 HONE_POOL_ISA(avx2)

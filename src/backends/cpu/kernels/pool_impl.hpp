@@ -138,6 +138,56 @@ void pool_rows(const Pool2d& g, const float* x, float* y, int64_t oh_begin, int6
   }
 }
 
+// Pooling of planes of `lanes`-float vectors (the blocked layout NCHW[b]c: a 3-D pool whose
+// last axis has kernel 1): each output vector reduces the window's input vectors, skipping
+// taps outside the input. lanes is a multiple of the vector width or below it.
+template <class V>
+void pool_vectors(const Pool2d& g, int64_t lanes, const float* x, float* y, int64_t oh_begin, int64_t oh_end) {
+  constexpr int64_t L = static_cast<int64_t>(V::kLanes);
+  const V fill = V::broadcast(g.average ? 0.0f : -__builtin_inff());
+  const bool pad = g.count_include_pad;
+  const int64_t lo_w = pad ? -g.pad_left : 0, hi_w = pad ? g.in_w + g.pad_right : g.in_w;
+  const int64_t lo_h = pad ? -g.pad_top : 0, hi_h = pad ? g.in_h + g.pad_bottom : g.in_h;
+  for (int64_t oh = oh_begin; oh < oh_end; ++oh) {
+    const int64_t ih0 = oh * g.stride_h - g.pad_top;
+    int64_t kh0 = 0, kh1 = g.kernel_h, rows = 0;
+    while (kh0 < kh1 && ih0 + kh0 * g.dilation_h < 0) ++kh0;
+    while (kh1 > kh0 && ih0 + (kh1 - 1) * g.dilation_h >= g.in_h) --kh1;
+    for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
+      const int64_t ih = ih0 + kh * g.dilation_h;
+      rows += ih >= lo_h && ih < hi_h ? 1 : 0;
+    }
+    for (int64_t ow = 0; ow < g.out_w; ++ow) {
+      const int64_t iw0 = ow * g.stride_w - g.pad_left;
+      int64_t kw0 = 0, kw1 = g.kernel_w, cols = 0;
+      while (kw0 < kw1 && iw0 + kw0 * g.dilation_w < 0) ++kw0;
+      while (kw1 > kw0 && iw0 + (kw1 - 1) * g.dilation_w >= g.in_w) --kw1;
+      for (int64_t kw = 0; kw < g.kernel_w; ++kw) {
+        const int64_t iw = iw0 + kw * g.dilation_w;
+        cols += iw >= lo_w && iw < hi_w ? 1 : 0;
+      }
+      const float n = static_cast<float>(rows * cols);
+      const V count = V::broadcast(n > 1.0f ? n : 1.0f);  // an empty window is 0 / 1
+      float* out = y + (oh * g.out_w + ow) * lanes;
+      for (int64_t j = 0; j < lanes; j += L) {
+        const size_t k = static_cast<size_t>(lanes - j < L ? lanes - j : L);
+        V acc = fill;
+        for (int64_t kh = kh0; kh < kh1; ++kh) {
+          const float* row = x + (ih0 + kh * g.dilation_h) * g.in_w * lanes + j;
+          for (int64_t kw = kw0; kw < kw1; ++kw) {
+            const float* src = row + (iw0 + kw * g.dilation_w) * lanes;
+            const V v = k == V::kLanes ? V::load(src) : V::load_partial(src, k);
+            acc = g.average ? acc + v : max(v, acc);
+          }
+        }
+        if (g.average) acc = acc / count;
+        if (k == V::kLanes) acc.store(out + j);
+        else acc.store_partial(out + j, k);
+      }
+    }
+  }
+}
+
 template <class V>
 void global_pool(bool average, const float* x, float* y, size_t planes, size_t plane) {
   constexpr size_t L = V::kLanes;

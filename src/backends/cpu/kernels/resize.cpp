@@ -1,5 +1,5 @@
 // The Resize tactic of the CPU backend and its ISA dispatch (resize.hpp): Resize-11+ of NCHW
-// float tensors over H and W with constant scales or sizes, in the modes YOLOv8 and common
+// (and blocked NCHW[b]c) float tensors over H and W with constant scales or sizes, in the modes YOLOv8 and common
 // upsampling layers use:
 //   nearest, coordinate_transformation_mode asymmetric, nearest_mode floor:
 //       src = min(floor(o / scale), in - 1)   (bit-identical to the reference)
@@ -10,6 +10,7 @@
 #include "backends/cpu/kernels/resize.hpp"
 
 #include <cmath>
+#include <cstring>
 
 #include "backends/cpu/kernels/tactic_common.hpp"
 #include "backends/cpu/kernels/tactics.hpp"
@@ -69,27 +70,60 @@ std::optional<ResizeMode> mode_of(const ir::Node& n) {
   return m;
 }
 
-// Per-axis scales of H and W for input `in` and output `out` (both [N, C, H, W]): the scales
-// input when given (N and C must be 1), else out / in from the sizes. False when the values
-// do not describe this resize.
+// Per-axis scales of H and W for input `in` and output `out` ([N, C, H, W], or [N, C, H, W, L]
+// with the last axis kept: the blocked layout NCHW[b]c): the scales input when given (N, C
+// and L must be 1), else out / in from the sizes. False when the values do not describe this
+// resize.
 bool scales_of(const Tensor* scales, const Tensor* sizes, const Shape& in, const Shape& out, double* sh, double* sw) {
-  if (in.size() != 4 || out.size() != 4 || in[0] != out[0] || in[1] != out[1]) return false;
+  const size_t rank = in.size();
+  if ((rank != 4 && rank != 5) || out.size() != rank || in[0] != out[0] || in[1] != out[1]) return false;
+  if (rank == 5 && in[4] != out[4]) return false;
   if (scales && scales->numel() > 0) {
-    if (scales->dtype() != DataType::Float || scales->numel() != 4) return false;
+    if (scales->dtype() != DataType::Float || scales->numel() != static_cast<int64_t>(rank)) return false;
     const float* s = scales->data<float>();
-    if (s[0] != 1.0f || s[1] != 1.0f || !(s[2] > 0) || !(s[3] > 0)) return false;
+    if (s[0] != 1.0f || s[1] != 1.0f || !(s[2] > 0) || !(s[3] > 0) || (rank == 5 && s[4] != 1.0f)) return false;
     *sh = s[2];
     *sw = s[3];
     // The reference's output size: floor(in * scale).
     return out[2] == static_cast<int64_t>(std::floor(static_cast<double>(in[2]) * *sh)) &&
            out[3] == static_cast<int64_t>(std::floor(static_cast<double>(in[3]) * *sw));
   }
-  if (!sizes || sizes->numel() != 4 || sizes->dtype() != DataType::Int64) return false;
+  if (!sizes || sizes->numel() != static_cast<int64_t>(rank) || sizes->dtype() != DataType::Int64) return false;
   const std::vector<int64_t> sz = sizes->to_int64_vector();
   if (sz != out || in[2] == 0 || in[3] == 0) return false;
   *sh = static_cast<double>(out[2]) / static_cast<double>(in[2]);
   *sw = static_cast<double>(out[3]) / static_cast<double>(in[3]);
   return true;
+}
+
+// Output rows [oh0, oh1) of one plane of `lanes`-float vectors (the blocked layout): each
+// output vector copies (nearest) or blends (linear: the reference's order, w0 * a + w1 * b per
+// axis, rows first as resize_linear_rows) its source vectors.
+void resize_vector_rows(bool linear, const LinearTaps& th, const LinearTaps& tw, const float* x, int64_t in_w,
+                        int64_t out_w, int64_t lanes, float* y, size_t oh0, size_t oh1) {
+  const auto l = static_cast<size_t>(lanes);
+  for (size_t oh = oh0; oh < oh1; ++oh) {
+    float* out = y + oh * static_cast<size_t>(out_w) * l;
+    if (!linear) {
+      const float* row = x + static_cast<size_t>(th.i0[oh]) * static_cast<size_t>(in_w) * l;
+      for (int64_t ow = 0; ow < out_w; ++ow) {
+        std::memcpy(out + static_cast<size_t>(ow) * l, row + static_cast<size_t>(tw.i0[ow]) * l, l * sizeof(float));
+      }
+      continue;
+    }
+    const float* r0 = x + static_cast<size_t>(th.i0[oh]) * static_cast<size_t>(in_w) * l;
+    const float* r1 = x + static_cast<size_t>(th.i1[oh]) * static_cast<size_t>(in_w) * l;
+    const float h0 = th.w0[oh], h1 = th.w1[oh];
+    for (int64_t ow = 0; ow < out_w; ++ow) {
+      const size_t a = static_cast<size_t>(tw.i0[ow]) * l, b = static_cast<size_t>(tw.i1[ow]) * l;
+      const float w0 = tw.w0[ow], w1 = tw.w1[ow];
+      float* o = out + static_cast<size_t>(ow) * l;
+      for (size_t c = 0; c < l; ++c) {
+        const float left = h0 * r0[a + c] + h1 * r1[a + c], right = h0 * r0[b + c] + h1 * r1[b + c];
+        o[c] = w0 * left + w1 * right;
+      }
+    }
+  }
 }
 
 // The input coordinate of output index o (ops/resize.cpp's formulas).
@@ -154,7 +188,8 @@ class ResizeTactic final : public IsaTactic {
     if ((n.input(2) && !scales) || (n.input(3) && !sizes)) return false;
     const Shape in = layer.input_types[0].shape.to_static(), out = layer.output_types[0].shape.to_static();
     double sh = 0, sw = 0;
-    return scales_of(scales, sizes, in, out, &sh, &sw) && in[3] <= kResizeRowCapacity && in[2] > 0 && in[3] > 0;
+    return scales_of(scales, sizes, in, out, &sh, &sw) && (in.size() == 5 || in[3] <= kResizeRowCapacity) &&
+           in[2] > 0 && in[3] > 0;
   }
 
   Status run(const LayerRun& run) const override {
@@ -166,17 +201,31 @@ class ResizeTactic final : public IsaTactic {
     if (!mode || x.dtype() != DataType::Float || !y0.defined() || y0.dtype() != DataType::Float ||
         !scales_of(ctx.has_input(2) ? &ctx.input(2) : nullptr, ctx.has_input(3) ? &ctx.input(3) : nullptr, x.shape(),
                    y0.shape(), &sh, &sw) ||
-        x.dim(3) > kResizeRowCapacity || x.dim(2) == 0 || x.dim(3) == 0) {
+        (x.rank() == 4 && x.dim(3) > kResizeRowCapacity) || x.dim(2) == 0 || x.dim(3) == 0) {
       return run_reference(run);
     }
     Tensor& y = ctx.output(0);
     const int64_t in_h = x.dim(2), in_w = x.dim(3), out_h = y.dim(2), out_w = y.dim(3);
     const AxisTable th = axis_table(*mode, in_h, out_h, sh), tw = axis_table(*mode, in_w, out_w, sw);
-    bool double_w = !mode->linear && out_w == 2 * in_w;
-    for (int64_t o = 0; double_w && o < out_w; ++o) double_w = tw.i0[static_cast<size_t>(o)] == o / 2;
     const size_t planes = static_cast<size_t>(x.dim(0) * x.dim(1));
     const float* px = x.data<float>();
     float* py = y.data<float>();
+    if (x.rank() == 5) {
+      const int64_t lanes = x.dim(4);
+      const LinearTaps h = mode->linear ? th.taps() : LinearTaps{th.i0.data(), nullptr, nullptr, nullptr};
+      const LinearTaps w = mode->linear ? tw.taps() : LinearTaps{tw.i0.data(), nullptr, nullptr, nullptr};
+      parallel_rows(run.pool, planes, static_cast<size_t>(out_h), static_cast<size_t>(out_w * lanes),
+                    [&](size_t p0, size_t p1, size_t oh0, size_t oh1) {
+                      for (size_t p = p0; p < p1; ++p) {
+                        resize_vector_rows(mode->linear, h, w, px + p * static_cast<size_t>(in_h * in_w * lanes),
+                                           in_w, out_w, lanes, py + p * static_cast<size_t>(out_h * out_w * lanes),
+                                           oh0, oh1);
+                      }
+                    });
+      return Status::ok();
+    }
+    bool double_w = !mode->linear && out_w == 2 * in_w;
+    for (int64_t o = 0; double_w && o < out_w; ++o) double_w = tw.i0[static_cast<size_t>(o)] == o / 2;
     const CpuIsa isa = level();
     const size_t cost = static_cast<size_t>(out_w) * (mode->linear ? 4 : 1);
     parallel_rows(run.pool, planes, static_cast<size_t>(out_h), cost,

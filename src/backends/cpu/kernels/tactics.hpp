@@ -14,10 +14,10 @@ namespace hone::cpu {
 std::vector<const Tactic*> elementwise_tactics();
 /// MaxPool, AveragePool (2-D), GlobalAveragePool, GlobalMaxPool.
 std::vector<const Tactic*> pool_tactics();
-/// Concat, Split, Slice, Transpose, Resize (the three below).
+/// Concat, Split, Slice, Transpose, the blocked-layout reorders, Resize (the three below).
 std::vector<const Tactic*> data_movement_tactics();
 std::vector<const Tactic*> copy_tactics();       // Concat, Split, Slice (data_movement.cpp)
-std::vector<const Tactic*> transpose_tactics();  // transpose.cpp
+std::vector<const Tactic*> transpose_tactics();  // Transpose, Reorder{To,From}Blocked (transpose.cpp)
 std::vector<const Tactic*> resize_tactics();     // resize.cpp
 /// Softmax, LogSoftmax, LayerNormalization, LRN, ReduceMean/ReduceSum/ReduceMax.
 std::vector<const Tactic*> normalization_tactics();

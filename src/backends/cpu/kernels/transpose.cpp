@@ -4,13 +4,14 @@
 //   - the input's innermost dim stays innermost: rows of it are copied (memcpy);
 //   - else: planes (the dim that becomes innermost x the input's innermost dim) go through
 //     the blocked register transpose, for every index of the other dims.
-// Both split over the threads.
+// Both split over the threads. The blocked-layout reorders are plane transposes too.
 #include "backends/cpu/kernels/transpose.hpp"
 
 #include <cstring>
 
 #include "backends/cpu/kernels/tactic_common.hpp"
 #include "backends/cpu/kernels/tactics.hpp"
+#include "ops/blocked_layout.hpp"
 #include "ops/indexing.hpp"
 
 namespace hone::cpu {
@@ -173,12 +174,81 @@ class TransposeTactic final : public IsaTactic {
   }
 };
 
+// ReorderToBlocked / ReorderFromBlocked (ops/blocked_layout.hpp) of float tensors: per image
+// and channel block, one plane transpose between [channels of the block][positions] and
+// [positions][block lanes]; the lanes past C of the last block are written as zeros.
+class ReorderTactic final : public IsaTactic {
+ public:
+  ReorderTactic(ir::OpKind kind, CpuIsa level)
+      : IsaTactic(tactic_id(kind == ir::OpKind::ReorderToBlocked ? "reorder_to_blocked" : "reorder_from_blocked",
+                            level),
+                  level),
+        kind_(kind) {}
+
+  bool supports_layer(const LayerDesc& layer) const override {
+    const ir::Node& n = *layer.node;
+    return n.kind() == kind_ && n.num_inputs() == 1 && all_f32(layer, true) &&
+           layer.input_types[0].shape.rank() >= 2 && attrs_of(n).attr_int("block") > 0;
+  }
+
+  Status run(const LayerRun& run) const override {
+    ops::KernelContext& ctx = run.kernel;
+    const Tensor& x = ctx.input(0);
+    const int64_t block = ctx.attr_int("block");
+    if (x.dtype() != DataType::Float || x.rank() < 2 || block <= 0) return run_reference(run);
+    const bool to_blocked = kind_ == ir::OpKind::ReorderToBlocked;
+    int64_t channels = 0;
+    Shape out;
+    if (to_blocked) {
+      channels = x.dim(1);
+      out = ops::blocked_shape(x.shape(), block);
+    } else {
+      channels = ctx.attr_int("channels");
+      if (x.rank() < 3 || x.shape().back() != block || channels < 0 || channels > x.dim(1) * block) {
+        return run_reference(run);
+      }
+      out = ops::plain_shape(x.shape(), channels);
+    }
+    HONE_ASSIGN_OR_RETURN(Tensor * y, f32_output(ctx, 0, out));
+    const Shape& plain = to_blocked ? x.shape() : out;
+    const int64_t batch = plain[0], cb = (channels + block - 1) / block;
+    int64_t positions = 1;
+    for (size_t d = 2; d < plain.size(); ++d) positions *= plain[d];
+    if (batch == 0 || cb == 0 || positions == 0) return Status::ok();
+    const float* px = x.data<float>();
+    float* py = y->data<float>();
+    const CpuIsa isa = level();
+    const auto b = static_cast<size_t>(block), hw = static_cast<size_t>(positions);
+    parallel_rows(run.pool, static_cast<size_t>(batch * cb), hw, 2, [&](size_t p0, size_t p1, size_t i0, size_t i1) {
+      for (size_t p = p0; p < p1; ++p) {
+        const auto n = static_cast<int64_t>(p) / cb, j = static_cast<int64_t>(p) % cb;
+        const auto lanes = static_cast<size_t>(std::min(block, channels - j * block));
+        const size_t plain_off = static_cast<size_t>(n * channels + j * block) * hw;
+        const size_t blocked_off = (p * hw + i0) * b;
+        if (to_blocked) {
+          if (lanes < b) std::memset(py + blocked_off, 0, (i1 - i0) * b * sizeof(float));
+          transpose_plane(isa, px + plain_off + i0, hw, py + blocked_off, b, lanes, i1 - i0);
+        } else {
+          transpose_plane(isa, px + blocked_off, b, py + plain_off + i0, hw, i1 - i0, lanes);
+        }
+      }
+    });
+    return Status::ok();
+  }
+
+ private:
+  ir::OpKind kind_;
+};
+
 }  // namespace
 
 std::vector<const Tactic*> transpose_tactics() {
   static const std::vector<std::unique_ptr<Tactic>> tactics = [] {
     std::vector<std::unique_ptr<Tactic>> list;
     for (CpuIsa level : kLevels) list.push_back(std::make_unique<TransposeTactic>(level));
+    for (ir::OpKind kind : {ir::OpKind::ReorderToBlocked, ir::OpKind::ReorderFromBlocked}) {
+      for (CpuIsa level : kLevels) list.push_back(std::make_unique<ReorderTactic>(kind, level));
+    }
     return list;
   }();
   return pointers(tactics);
