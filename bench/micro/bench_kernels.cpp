@@ -89,6 +89,10 @@ std::vector<std::pair<std::string, LayerCase>> cases() {
                             {"swap", Attribute::of_ints({0, 0, 0})},
                             {"params", Attribute::of_floats({0, 0, 0, 0, 0, 0})}});
   add("densenet.MulAddRelu_1x128x56x56", chain);
+  LayerCase blocked = chain;  // the same in the blocked layout NCHW16c
+  blocked.inputs = {random_tensor({1, 8, 56, 56, 16}, 19), random_tensor({1, 8, 1, 1, 16}, 20),
+                    random_tensor({1, 8, 1, 1, 16}, 21)};
+  add("densenet.MulAddRelu_1x8x56x56x16", blocked);
   add("densenet.MaxPool3x3s2_1x64x112x112", one("MaxPool", {random_tensor({1, 64, 112, 112}, 22)},
                                                 make_attrs({{"kernel_shape", Attribute::of_ints({3, 3})},
                                                             {"strides", Attribute::of_ints({2, 2})},

@@ -10,6 +10,9 @@
 namespace hone::tune {
 namespace {
 
+// Relative timing difference under which two tactics count as equally fast.
+constexpr double kTimingNoise = 0.03;
+
 bool allowed(const TuneOptions& options, std::string_view id) {
   if (options.allowed_tactics.empty()) return true;
   for (const std::string& a : options.allowed_tactics) {
@@ -106,8 +109,9 @@ Result<double> time_tactic(const Tactic& tactic, const LayerDesc& layer, std::sp
     if (it > 0) ms.push_back(t);  // the first run warms caches and page tables
   }
   threads.sleep_workers();
-  std::sort(ms.begin(), ms.end());
-  return ms[ms.size() / 2];
+  // The fastest run: other work on the machine only ever adds time, so the minimum is the
+  // estimate least disturbed by it (medians of a shared 2-core machine picked scalar kernels).
+  return *std::min_element(ms.begin(), ms.end());
 }
 
 Result<TacticChoice> choose_tactic(const Backend& backend, const LayerDesc& layer, const CpuFeatures& cpu,
@@ -171,6 +175,22 @@ Result<TacticChoice> choose_tactic(const Backend& backend, const LayerDesc& laye
   }
   std::stable_sort(choice.timings.begin(), choice.timings.end(),
                    [](const engine::TacticTiming& a, const engine::TacticTiming& b) { return a.ms < b.ms; });
+  // Within the timing noise of the fastest, the backend's order (its expectation: wider ISA
+  // first) decides: the tactic earliest in the candidate list.
+  const double near_best = choice.timings.front().ms * (1.0 + kTimingNoise);
+  const engine::TacticTiming* pick = &choice.timings.front();
+  size_t pick_rank = candidates.size();
+  for (const engine::TacticTiming& t : choice.timings) {
+    if (t.ms > near_best) break;
+    for (size_t r = 0; r < candidates.size(); ++r) {
+      if (candidates[r]->id() == t.tactic && r < pick_rank) {
+        pick_rank = r;
+        pick = &t;
+      }
+    }
+  }
+  std::rotate(choice.timings.begin(), choice.timings.begin() + (pick - choice.timings.data()),
+              choice.timings.begin() + (pick - choice.timings.data()) + 1);
   choice.tactic = backend.find_tactic(choice.timings.front().tactic);
   return choice;
 }

@@ -21,7 +21,7 @@ struct TuneOptions {
   /// When not empty, only tactics whose ID is listed (or starts with a listed entry followed
   /// by '.') may be chosen; layers no allowed tactic supports fall back to every tactic.
   std::vector<std::string> allowed_tactics;
-  /// Timed runs per candidate after one warm-up; the median counts.
+  /// Timed runs per candidate after one warm-up; the fastest counts (contention only adds time).
   int iterations = 5;
   /// The threads candidates run on while timed (the engine's thread count); nullptr: one.
   ThreadPool* pool = nullptr;
@@ -55,7 +55,7 @@ Result<TacticChoice> choose_tactic(const Backend& backend, const LayerDesc& laye
 /// the layer has inputs or outputs without a static tensor type (it cannot be timed), or the
 /// tactic's error.
 /// A candidate whose warm-up run already takes longer than `give_up_ms` is not timed further:
-/// that run's time is returned (the tuner passes a few times the best median so far).
+/// that run's time is returned (the tuner passes a few times the best time so far).
 Result<double> time_tactic(const Tactic& tactic, const LayerDesc& layer, std::span<const Tensor> packed, int iterations,
                            ThreadPool* pool = nullptr, double give_up_ms = std::numeric_limits<double>::infinity());
 

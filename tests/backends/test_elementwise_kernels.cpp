@@ -118,6 +118,12 @@ const std::pair<Shape, Shape> kBroadcasts[] = {
     {{1, 64, 80, 80}, {1, 64, 80, 80}},  // threaded, one row
     {{1, 64, 80, 80}, {64, 1, 1}},     // threaded, rows with one value each
     {{3, 70001}, {70001}},             // threaded, few long rows
+    // Short rows widened (BroadcastPlan::widen), the repeating operand tiled:
+    {{1, 3, 7, 9, 16}, {1, 3, 1, 1, 16}},    // per channel in the blocked layout
+    {{1, 4, 6, 6, 16}, {4, 1, 1, 16}},
+    {{3, 20, 8}, {8}},                       // one period over many rows
+    {{1, 2, 100, 100, 16}, {1, 2, 1, 1, 16}},  // widened up to the limit, then rows
+    {{1, 2, 5, 16}, {1, 2, 5, 1}},           // one value per row: not widened
 };
 
 TEST(CpuBinaryKernels, ArithmeticWithEveryBroadcastIsBitIdentical) {

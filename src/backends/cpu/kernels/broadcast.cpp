@@ -1,6 +1,8 @@
 // Broadcast rows (broadcast.hpp).
 #include "backends/cpu/kernels/broadcast.hpp"
 
+#include <algorithm>
+
 namespace hone::cpu {
 
 BroadcastPlan BroadcastPlan::make(const Shape& out, const std::vector<const Shape*>& inputs) {
@@ -8,6 +10,7 @@ BroadcastPlan BroadcastPlan::make(const Shape& out, const std::vector<const Shap
   const size_t n = inputs.size();
   p.numel = shape_numel(out);
   p.row_vector.assign(n, 0);
+  p.period.assign(n, 0);
   const size_t rank = out.size();
   // Per output dim, each input's element stride (0 where it broadcasts).
   std::vector<std::vector<int64_t>> strides(rank, std::vector<int64_t>(n, 0));
@@ -46,6 +49,35 @@ BroadcastPlan BroadcastPlan::make(const Shape& out, const std::vector<const Shap
   p.outer = std::move(dims);
   p.outer_stride = std::move(dstrides);
   return p;
+}
+
+void BroadcastPlan::widen(int64_t short_row, int64_t max_row) {
+  if (row >= short_row) return;
+  while (!outer.empty() && row < short_row) {
+    std::vector<int64_t>& s = outer_stride.back();
+    for (size_t k = 0; k < inputs(); ++k) {
+      const bool continues = row_vector[k] && period[k] == 0 && s[k] == row;
+      const bool keeps = s[k] == 0;  // one value per row, or a row (or period) that repeats
+      if (!continues && !keeps) return;
+    }
+    // Take the largest factor f of the dim that keeps rows within max_row (all of it if it fits).
+    const int64_t m = outer.back();
+    int64_t f = std::min(m, max_row / row);
+    while (f > 1 && m % f != 0) --f;
+    if (f <= 1) return;
+    for (size_t k = 0; k < inputs(); ++k) {
+      if (row_vector[k] && period[k] == 0 && s[k] == 0) period[k] = row;
+    }
+    row *= f;
+    if (f < m) {
+      // The dim's rest stays outside the row, stepping f of its old steps at a time.
+      outer.back() = m / f;
+      for (int64_t& v : s) v *= f;
+      return;
+    }
+    outer.pop_back();
+    outer_stride.pop_back();
+  }
 }
 
 std::vector<int64_t> BroadcastPlan::coordinates_of_row(int64_t r) const {

@@ -20,6 +20,9 @@ struct BroadcastPlan {
   int64_t numel = 0;
   int64_t row = 1;                   // elements per row (>= 1 unless numel is 0)
   std::vector<uint8_t> row_vector;   // per input: 1 = contiguous along the row, 0 = one value per row
+  /// Per input: 0, or (after widen()) the length of the run that repeats along the row: the row
+  /// reads input[off, off + period) over and over (the caller tiles it into a buffer).
+  std::vector<int64_t> period;
   Shape outer;                       // dims outside the row, outermost first
   std::vector<std::vector<int64_t>> outer_stride;  // [outer dim][input] element strides (0: broadcast)
 
@@ -34,6 +37,12 @@ struct BroadcastPlan {
 
   /// Every input shape must broadcast to `out` (the operator's shape rule checked it).
   static BroadcastPlan make(const Shape& out, const std::vector<const Shape*>& inputs);
+
+  /// Lengthens rows shorter than `short_row` by taking in the outer dims, up to `max_row`
+  /// elements, where every input either continues along them, keeps its one value, or repeats
+  /// its row (which then gets a period): a per-channel operand of the blocked layout
+  /// ([1,Cb,1,1,16] against [1,Cb,H,W,16]) would otherwise make rows of 16.
+  void widen(int64_t short_row, int64_t max_row);
 };
 
 }  // namespace hone::cpu

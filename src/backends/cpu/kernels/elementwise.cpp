@@ -8,6 +8,7 @@
 // arithmetic steps are bit-identical and the transcendental ones within a few ulp.
 // BatchNormalization in inference folds its four parameters into one per-channel multiply-add.
 #include <cmath>
+#include <cstring>
 #include <optional>
 
 #include "backends/cpu/kernels/broadcast.hpp"
@@ -193,6 +194,9 @@ const char* family_name(Family f) {
 
 // ---- the tactic ----
 
+// Rows shorter than kShortRow elements are widened up to kWideRow (BroadcastPlan::widen).
+constexpr int64_t kShortRow = 256, kWideRow = 4096;
+
 // Any elementwise layer of one family as a chain over broadcast rows. Shapes may be dynamic:
 // the rows are planned from the run's shapes.
 class ChainTactic final : public IsaTactic {
@@ -240,8 +244,13 @@ class ChainTactic final : public IsaTactic {
     if (chain->mean) {
       base.push_back(&count);
       plan.row_vector.push_back(0);
+      plan.period.push_back(0);
       for (auto& s : plan.outer_stride) s.push_back(0);
     }
+    // Rows of a few elements cost a call each: widen them, tiling operands that repeat.
+    plan.widen(kShortRow, kWideRow);
+    bool tiles = false;
+    for (int64_t p : plan.period) tiles |= p > 0;
     float* out = y->data<float>();
     const size_t k_inputs = base.size();
     const CpuIsa isa = level();
@@ -249,13 +258,28 @@ class ChainTactic final : public IsaTactic {
     const size_t num_steps = chain->steps.size();
     parallel_rows(run.pool, static_cast<size_t>(plan.rows()), static_cast<size_t>(plan.row),
                   std::max<size_t>(num_steps, 1), [&](size_t r0, size_t r1, size_t begin, size_t end) {
-                    std::vector<int64_t> off(k_inputs);
+                    std::vector<int64_t> off(k_inputs), tiled_off(k_inputs, -1);
                     std::vector<const float*> rows(k_inputs);
+                    // Inputs that repeat a period along the row are read from a tiled copy,
+                    // refreshed when their offset moves.
+                    std::vector<float> tile(tiles ? k_inputs * static_cast<size_t>(plan.row) : 0);
                     plan.offsets_of_row(static_cast<int64_t>(r0), off.data());
                     std::vector<int64_t> idx = plan.coordinates_of_row(static_cast<int64_t>(r0));
                     for (size_t r = r0; r < r1; ++r) {
                       for (size_t k = 0; k < k_inputs; ++k) {
-                        rows[k] = base[k] + off[k] + (plan.row_vector[k] ? begin : 0);
+                        const int64_t period = plan.period[k];
+                        if (period == 0) {
+                          rows[k] = base[k] + off[k] + (plan.row_vector[k] ? begin : 0);
+                          continue;
+                        }
+                        float* t = tile.data() + k * static_cast<size_t>(plan.row);
+                        if (tiled_off[k] != off[k]) {
+                          for (int64_t i = 0; i < plan.row; i += period) {
+                            std::memcpy(t + i, base[k] + off[k], static_cast<size_t>(period) * sizeof(float));
+                          }
+                          tiled_off[k] = off[k];
+                        }
+                        rows[k] = t + begin;
                       }
                       chain_rows(isa, steps, num_steps, rows.data(), plan.row_vector.data(),
                                  out + r * static_cast<size_t>(plan.row) + begin, end - begin);
