@@ -183,6 +183,25 @@ TEST(NchwcConv, MatchesTheReferenceOverShapesAndAttributes) {
   clip.act_params = {0.0f, 6.0f};
   clip.post = "";
   cases.push_back(clip);
+  // Weights over the kernel's in-cache budget (rows vary fastest instead of block pairs):
+  // pointwise (the image as one row of pixels) and 3x3, both with a residual.
+  Case big_pointwise;
+  big_pointwise.c = 512;
+  big_pointwise.m = 288;
+  big_pointwise.k = 1;
+  big_pointwise.pad = 0;
+  big_pointwise.h = 7;
+  big_pointwise.w = 9;
+  big_pointwise.z = true;
+  cases.push_back(big_pointwise);
+  Case big_3x3 = big_pointwise;
+  big_3x3.c = 160;
+  big_3x3.m = 104;
+  big_3x3.k = 3;
+  big_3x3.pad = 1;
+  big_3x3.h = 6;
+  big_3x3.w = 31;
+  cases.push_back(big_3x3);
   uint64_t seed = 100;
   for (auto [tactic, block] : tactics_here()) {
     for (const Case& t : cases) {

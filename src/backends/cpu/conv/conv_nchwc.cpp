@@ -114,6 +114,12 @@ std::optional<NchwcConv> geometry_of(const LayerDesc& layer, int64_t block) {
   c.pad_left = geo->pads_begin[1];
   if (y != Shape{c.batch, (c.out_channels + block - 1) / block, c.out_h, c.out_w, block}) return std::nullopt;
   if (n.input(3) && layer.input_types[3].shape.to_static() != y) return std::nullopt;
+  if (c.kernel_h == 1 && c.kernel_w == 1 && c.stride_h == 1 && c.stride_w == 1 && c.pad_top == 0 && c.pad_left == 0 &&
+      c.out_h == c.in_h && c.out_w == c.in_w && c.input_blocked) {
+    // Pointwise: the image is one row of pixels (full tiles instead of one short one a row).
+    c.in_w = c.out_w = c.in_h * c.in_w;
+    c.in_h = c.out_h = 1;
+  }
   return c;
 }
 

@@ -13,6 +13,9 @@
 
 namespace hone::cpu::simd {
 
+// Weight bytes up to which the work order assumes all of a layer's weights stay in L2.
+inline constexpr int64_t kNchwcWeightsInCache = 512 * 1024;
+
 template <class V>
 struct NchwcKernel {
   static constexpr int64_t kB = static_cast<int64_t>(V::kLanes);
@@ -107,9 +110,9 @@ struct NchwcKernel {
   // One output row in tiles of R pixels; the last, partial tile reads past the row only when
   // X is the padded copy (sized for it), else it is guarded.
   template <int R, int OB>
-  void row(int64_t n, int64_t ob0, int64_t oh, bool copied) const {
-    for (int64_t ow = 0; ow < c.out_w; ow += R) {
-      const int64_t count = std::min<int64_t>(R, c.out_w - ow);
+  void row(int64_t n, int64_t ob0, int64_t oh, int64_t ow_begin, int64_t ow_end, bool copied) const {
+    for (int64_t ow = ow_begin; ow < ow_end; ow += R) {
+      const int64_t count = std::min<int64_t>(R, ow_end - ow);
       if (count == R || copied) {
         tile<R, OB, false>(n, ob0, oh, ow, count);
       } else {
@@ -194,21 +197,49 @@ void nchwc_conv(const NchwcConv& conv, ThreadPool& pool) {
     });
     return;
   }
-  // Output block pairs vary fastest: the threads' consecutive items share an input row, read
-  // from cache for every pair, while all pairs' weights stay in L2.
+  // Work items are (image, output block pair, output row, chunk of the row). When all the
+  // weights fit in L2 the pairs vary fastest: consecutive items share an input row, read from
+  // cache for every pair. Else the rows and chunks do: a pair's weights stay in cache over
+  // the image, instead of every row streaming all the weights from memory.
   const int64_t pairs = (k.out_blocks + 1) / 2;
-  pool.parallel_for(static_cast<size_t>(conv.batch * pairs * conv.out_h), [&](size_t item) {
-    const int64_t i = static_cast<int64_t>(item);
-    const int64_t p = i % pairs, oh = (i / pairs) % conv.out_h, n = i / (conv.out_h * pairs);
-    const int64_t ob0 = 2 * p;
+  const int64_t threads = std::max(pool.threads(), 1);
+  // Chunks are whole R1 tiles, so tiles start where they would in an unchunked row (the padded
+  // copy is sized for those).
+  const int64_t tiles = (conv.out_w + R1 - 1) / R1;
+  const int64_t rows = conv.batch * pairs * conv.out_h;
+  const int64_t chunks_wanted = std::min(tiles, (8 * threads + rows - 1) / rows);
+  const int64_t chunk = (tiles + chunks_wanted - 1) / chunks_wanted * R1;  // pixels
+  const int64_t chunks = (conv.out_w + chunk - 1) / chunk;
+  const int64_t weight_bytes =
+      k.out_blocks * k.in_blocks * conv.kernel_h * conv.kernel_w * NchwcKernel<V>::kB * NchwcKernel<V>::kB * 4;
+  const bool pairs_fastest = weight_bytes <= kNchwcWeightsInCache;
+  pool.parallel_for(static_cast<size_t>(rows * chunks), [&](size_t item) {
+    int64_t i = static_cast<int64_t>(item), p = 0, q = 0;
+    if (pairs_fastest) {
+      p = i % pairs;
+      i /= pairs;
+      q = i % chunks;
+      i /= chunks;
+    } else {
+      q = i % chunks;
+      i /= chunks;
+    }
+    const int64_t oh = i % conv.out_h;
+    i /= conv.out_h;
+    if (!pairs_fastest) {
+      p = i % pairs;
+      i /= pairs;
+    }
+    const int64_t n = i, ob0 = 2 * p;
+    const int64_t ow0 = q * chunk, ow1 = std::min(conv.out_w, ow0 + chunk);
     if (ob0 + 1 < k.out_blocks) {
       if (conv.out_w <= R2 / 2) {
-        k.template row<R2 / 2, 2>(n, ob0, oh, copied);  // narrow rows: fewer idle accumulators
+        k.template row<R2 / 2, 2>(n, ob0, oh, ow0, ow1, copied);  // narrow rows: fewer idle accumulators
       } else {
-        k.template row<R2, 2>(n, ob0, oh, copied);
+        k.template row<R2, 2>(n, ob0, oh, ow0, ow1, copied);
       }
     } else {
-      k.template row<R1, 1>(n, ob0, oh, copied);
+      k.template row<R1, 1>(n, ob0, oh, ow0, ow1, copied);
     }
   });
 }
