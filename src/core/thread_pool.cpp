@@ -28,7 +28,7 @@ void ThreadPool::run_1d(size_t n, void (*task)(void*, size_t), void* ctx) {
     for (size_t i = 0; i < n; ++i) task(ctx, i);
     return;
   }
-  pthreadpool_parallelize_1d(pool_, task, ctx, n, 0);
+  pthreadpool_parallelize_1d(pool_, task, ctx, n, PTHREADPOOL_FLAG_YIELD_WORKERS);
 }
 
 void ThreadPool::run_2d(size_t n0, size_t n1, void (*task)(void*, size_t, size_t), void* ctx) {
@@ -38,7 +38,7 @@ void ThreadPool::run_2d(size_t n0, size_t n1, void (*task)(void*, size_t, size_t
     }
     return;
   }
-  pthreadpool_parallelize_2d(pool_, task, ctx, n0, n1, 0);
+  pthreadpool_parallelize_2d(pool_, task, ctx, n0, n1, PTHREADPOOL_FLAG_YIELD_WORKERS);
 }
 
 void ThreadPool::sleep_workers() {

@@ -25,6 +25,9 @@ struct NchwcKernel {
   // image (the padded copy, or X itself without pads): element (n, ib, row, col, lane).
   const float* x;
   int64_t rows, cols, pad_top, pad_left;
+  // Floats between pixels of X: kB, or the channel count of a plain input with fewer channels
+  // than a block (its padded copy keeps only the real lanes: an RGB image's is 3 floats a pixel).
+  int64_t px = kB;
 
   explicit NchwcKernel(const NchwcConv& conv) : c(conv) {
     in_blocks = (c.in_channels + kB - 1) / kB;
@@ -32,7 +35,7 @@ struct NchwcKernel {
   }
 
   int64_t x_offset(int64_t n, int64_t ib, int64_t row, int64_t col) const {
-    return (((n * in_blocks + ib) * rows + row) * cols + col) * kB;
+    return (((n * in_blocks + ib) * rows + row) * cols + col) * px;
   }
 
   // Stores acc (output block ob, pixel (oh, ow)) through the epilogue.
@@ -63,7 +66,7 @@ struct NchwcKernel {
     }
     const int64_t taps = c.kernel_h * c.kernel_w;
     const int64_t block_weights = taps * kB * kB;  // weights of one (ob, ib) pair
-    const int64_t step = c.stride_w * kB;          // between the pixels of a tile
+    const int64_t step = c.stride_w * px;          // between the pixels of a tile
     for (int64_t ib = 0; ib < in_blocks; ++ib) {
       const int64_t lanes = std::min<int64_t>(kB, c.in_channels - ib * kB);
       for (int64_t kh = 0; kh < c.kernel_h; ++kh) {
@@ -137,32 +140,35 @@ struct NchwcKernel {
 // Copies X into the zero-padded blocked buffer `out` of rows x cols, the image at
 // (pad_top, pad_left); from blocked or plain X.
 template <class V>
-void pad_input(const NchwcConv& c, int64_t rows, int64_t cols, float* out, ThreadPool& pool) {
+void pad_input(const NchwcConv& c, int64_t rows, int64_t cols, int64_t px, float* out, ThreadPool& pool) {
   constexpr int64_t kB = static_cast<int64_t>(V::kLanes);
   const int64_t in_blocks = (c.in_channels + kB - 1) / kB;
   pool.parallel_for(static_cast<size_t>(c.batch * in_blocks * rows), [&](size_t item) {
     const int64_t i = static_cast<int64_t>(item);
     const int64_t r = i % rows, ib = (i / rows) % in_blocks, n = i / (rows * in_blocks);
-    float* dst = out + (((n * in_blocks + ib) * rows + r) * cols) * kB;
+    float* dst = out + (((n * in_blocks + ib) * rows + r) * cols) * px;
     const int64_t ih = r - c.pad_top;
     if (ih < 0 || ih >= c.in_h) {
-      std::memset(dst, 0, static_cast<size_t>(cols * kB) * sizeof(float));
+      std::memset(dst, 0, static_cast<size_t>(cols * px) * sizeof(float));
       return;
     }
-    std::memset(dst, 0, static_cast<size_t>(c.pad_left * kB) * sizeof(float));
+    std::memset(dst, 0, static_cast<size_t>(c.pad_left * px) * sizeof(float));
     const int64_t right = cols - c.pad_left - c.in_w;
-    std::memset(dst + (c.pad_left + c.in_w) * kB, 0, static_cast<size_t>(right * kB) * sizeof(float));
-    float* row = dst + c.pad_left * kB;
+    std::memset(dst + (c.pad_left + c.in_w) * px, 0, static_cast<size_t>(right * px) * sizeof(float));
+    float* row = dst + c.pad_left * px;
     if (c.input_blocked) {
       std::memcpy(row, c.x + (((n * in_blocks + ib) * c.in_h + ih) * c.in_w) * kB,
                   static_cast<size_t>(c.in_w * kB) * sizeof(float));
       return;
     }
-    // Plain: gather the block's channel planes into lanes (missing channels are 0).
+    // Plain: scatter the block's channel rows into their lanes; missing channels of a full
+    // pixel stride stay 0.
     const int64_t lanes = std::min<int64_t>(kB, c.in_channels - ib * kB);
     const float* plane = c.x + ((n * c.in_channels + ib * kB) * c.in_h + ih) * c.in_w;
-    for (int64_t iw = 0; iw < c.in_w; ++iw) {
-      for (int64_t l = 0; l < kB; ++l) row[iw * kB + l] = l < lanes ? plane[l * c.in_h * c.in_w + iw] : 0.0f;
+    if (lanes < px) std::memset(row, 0, static_cast<size_t>(c.in_w * px) * sizeof(float));
+    for (int64_t l = 0; l < lanes; ++l) {
+      const float* src = plane + l * c.in_h * c.in_w;
+      for (int64_t iw = 0; iw < c.in_w; ++iw) row[iw * px + l] = src[iw];
     }
   });
 }
@@ -181,7 +187,8 @@ void nchwc_conv(const NchwcConv& conv, ThreadPool& pool) {
                       (tiles * tile - 1) * conv.stride_w + (conv.kernel_w - 1) * conv.dilation_w + 1);
     k.pad_top = conv.pad_top;
     k.pad_left = conv.pad_left;
-    pad_input<V>(conv, k.rows, k.cols, conv.workspace, pool);
+    if (!conv.input_blocked && !conv.depthwise && conv.in_channels < NchwcKernel<V>::kB) k.px = conv.in_channels;
+    pad_input<V>(conv, k.rows, k.cols, k.px, conv.workspace, pool);
     k.x = conv.workspace;
   } else {
     k.rows = conv.in_h;
