@@ -11,9 +11,10 @@
 namespace hone::cpu::simd {
 
 /// One vector through activation `kind` with parameters alpha, beta (the semantics of
-/// ops::Activation::apply, NaN included).
+/// ops::Activation::apply, NaN included). Always inlined: with a constant kind the switch
+/// folds away, and a call per vector would cost more than most activations.
 template <class V>
-V apply_activation(ops::ActivationKind kind, V alpha, V beta, V x) {
+[[gnu::always_inline]] inline V apply_activation(ops::ActivationKind kind, V alpha, V beta, V x) {
   using ops::ActivationKind;
   const V zero = V::zero(), one = V::broadcast(1.0f);
   switch (kind) {

@@ -38,35 +38,67 @@ struct NchwcKernel {
     return (((n * in_blocks + ib) * rows + row) * cols + col) * px;
   }
 
-  // Stores acc (output block ob, pixel (oh, ow)) through the epilogue.
-  void store(V acc, int64_t n, int64_t ob, int64_t oh, int64_t ow, V alpha, V beta, V palpha, V pbeta) const {
-    const int64_t off = (((n * out_blocks + ob) * c.out_h + oh) * c.out_w + ow) * kB;
-    V v = apply_activation(c.activation.kind, alpha, beta, acc);
-    if (c.z) v = v + V::load(c.z + off);
-    v = apply_activation(c.post_activation.kind, palpha, pbeta, v);
+  // Stores acc (output block ob, pixels (oh, ow0 + r) for r < count) through the epilogue,
+  // the activation's kind fixed at compile time (K) so its math inlines into the loop.
+  template <ops::ActivationKind K>
+  void store_tile_as(const V* acc, int R, int64_t n, int64_t ob, int64_t oh, int64_t ow0, int64_t count) const {
+    const V a = V::broadcast(c.activation.alpha), b = V::broadcast(c.activation.beta);
+    const V pa = V::broadcast(c.post_activation.alpha), pb = V::broadcast(c.post_activation.beta);
+    const ops::ActivationKind post = c.post_activation.kind;
     const int64_t real = c.out_channels - ob * kB;
-    if (real < kB) v = V::first_lanes(v, static_cast<size_t>(real));
-    v.store(c.y + off);
+    const int64_t base = (((n * out_blocks + ob) * c.out_h + oh) * c.out_w + ow0) * kB;
+    for (int r = 0; r < R && r < count; ++r) {
+      const int64_t off = base + r * kB;
+      V v = apply_activation(K, a, b, acc[r]);
+      if (c.z) v = v + V::load(c.z + off);
+      if (post != ops::ActivationKind::None) v = apply_activation(post, pa, pb, v);
+      if (real < kB) v = V::first_lanes(v, static_cast<size_t>(real));
+      v.store(c.y + off);
+    }
   }
 
   void store_tile(const V* acc, int R, int64_t n, int64_t ob, int64_t oh, int64_t ow0, int64_t count) const {
+    using ops::ActivationKind;
+    switch (c.activation.kind) {
+      case ActivationKind::None: return store_tile_as<ActivationKind::None>(acc, R, n, ob, oh, ow0, count);
+      case ActivationKind::Relu: return store_tile_as<ActivationKind::Relu>(acc, R, n, ob, oh, ow0, count);
+      case ActivationKind::Swish: return store_tile_as<ActivationKind::Swish>(acc, R, n, ob, oh, ow0, count);
+      case ActivationKind::Clip: return store_tile_as<ActivationKind::Clip>(acc, R, n, ob, oh, ow0, count);
+      case ActivationKind::LeakyRelu: return store_tile_as<ActivationKind::LeakyRelu>(acc, R, n, ob, oh, ow0, count);
+      case ActivationKind::Sigmoid: return store_tile_as<ActivationKind::Sigmoid>(acc, R, n, ob, oh, ow0, count);
+      case ActivationKind::HardSwish: return store_tile_as<ActivationKind::HardSwish>(acc, R, n, ob, oh, ow0, count);
+      default: break;
+    }
+    // The other activations: their kind read per vector.
     const V a = V::broadcast(c.activation.alpha), b = V::broadcast(c.activation.beta);
     const V pa = V::broadcast(c.post_activation.alpha), pb = V::broadcast(c.post_activation.beta);
-    for (int r = 0; r < R && r < count; ++r) store(acc[r], n, ob, oh, ow0 + r, a, b, pa, pb);
+    const int64_t real = c.out_channels - ob * kB;
+    for (int r = 0; r < R && r < count; ++r) {
+      const int64_t off = (((n * out_blocks + ob) * c.out_h + oh) * c.out_w + ow0 + r) * kB;
+      V v = apply_activation(c.activation.kind, a, b, acc[r]);
+      if (c.z) v = v + V::load(c.z + off);
+      v = apply_activation(c.post_activation.kind, pa, pb, v);
+      if (real < kB) v = V::first_lanes(v, static_cast<size_t>(real));
+      v.store(c.y + off);
+    }
   }
 
   // R pixels (ow0 .. ow0+R-1 of row oh) by OB output blocks (ob0, ob0+1, ...). `guarded`: only
-  // the first `count` pixels may be read (X read in place, last tile of a row).
-  template <int R, int OB, bool guarded>
+  // the first `count` pixels may be read (X read in place, last tile of a row). S: the stride
+  // when it is 1 or 2 with full pixels (px == kB), fixed at compile time so the R pixels'
+  // addresses are constant offsets of one register; 0: c.stride_w at run time.
+  template <int R, int OB, bool guarded, int S>
   void tile(int64_t n, int64_t ob0, int64_t oh, int64_t ow0, int64_t count) const {
     V acc[OB][R];
+    #pragma GCC unroll 32
     for (int o = 0; o < OB; ++o) {
       const V b = V::load(c.bias + (ob0 + o) * kB);
+      #pragma GCC unroll 32
       for (int r = 0; r < R; ++r) acc[o][r] = b;
     }
     const int64_t taps = c.kernel_h * c.kernel_w;
     const int64_t block_weights = taps * kB * kB;  // weights of one (ob, ib) pair
-    const int64_t step = c.stride_w * px;          // between the pixels of a tile
+    const int64_t step = S > 0 ? S * kB : c.stride_w * px;  // between the pixels of a tile
     for (int64_t ib = 0; ib < in_blocks; ++ib) {
       const int64_t lanes = std::min<int64_t>(kB, c.in_channels - ib * kB);
       for (int64_t kh = 0; kh < c.kernel_h; ++kh) {
@@ -76,10 +108,13 @@ struct NchwcKernel {
           const float* xr = x + x_offset(n, ib, row, ow0 * c.stride_w - c.pad_left + pad_left + kw * c.dilation_w);
           for (int64_t i = 0; i < lanes; ++i) {
             V wv[OB];
+            #pragma GCC unroll 32
             for (int o = 0; o < OB; ++o) wv[o] = V::load(w + o * in_blocks * block_weights + i * kB);
+            #pragma GCC unroll 32
             for (int r = 0; r < R; ++r) {
               if (guarded && r >= count) break;
               const V xv = V::broadcast(xr[r * step + i]);
+              #pragma GCC unroll 32
               for (int o = 0; o < OB; ++o) acc[o][r] = fmadd(wv[o], xv, acc[o][r]);
             }
           }
@@ -90,17 +125,19 @@ struct NchwcKernel {
   }
 
   // Depthwise: R pixels of channel block ob.
-  template <int R, bool guarded>
+  template <int R, bool guarded, int S>
   void depthwise_tile(int64_t n, int64_t ob, int64_t oh, int64_t ow0, int64_t count) const {
     V acc[R];
     const V bias = V::load(c.bias + ob * kB);
+    #pragma GCC unroll 32
     for (int r = 0; r < R; ++r) acc[r] = bias;
-    const int64_t step = c.stride_w * kB;
+    const int64_t step = (S > 0 ? S : c.stride_w) * kB;
     for (int64_t kh = 0; kh < c.kernel_h; ++kh) {
       const int64_t row = oh * c.stride_h - c.pad_top + pad_top + kh * c.dilation_h;
       for (int64_t kw = 0; kw < c.kernel_w; ++kw) {
         const V w = V::load(c.weights + ((ob * c.kernel_h + kh) * c.kernel_w + kw) * kB);
         const float* xr = x + x_offset(n, ob, row, ow0 * c.stride_w - c.pad_left + pad_left + kw * c.dilation_w);
+        #pragma GCC unroll 32
         for (int r = 0; r < R; ++r) {
           if (guarded && r >= count) break;
           acc[r] = fmadd(w, V::load(xr + r * step), acc[r]);
@@ -112,28 +149,42 @@ struct NchwcKernel {
 
   // One output row in tiles of R pixels; the last, partial tile reads past the row only when
   // X is the padded copy (sized for it), else it is guarded.
-  template <int R, int OB>
-  void row(int64_t n, int64_t ob0, int64_t oh, int64_t ow_begin, int64_t ow_end, bool copied) const {
+  template <int R, int OB, int S>
+  void row_with(int64_t n, int64_t ob0, int64_t oh, int64_t ow_begin, int64_t ow_end, bool copied) const {
     for (int64_t ow = ow_begin; ow < ow_end; ow += R) {
       const int64_t count = std::min<int64_t>(R, ow_end - ow);
       if (count == R || copied) {
-        tile<R, OB, false>(n, ob0, oh, ow, count);
+        tile<R, OB, false, S>(n, ob0, oh, ow, count);
       } else {
-        tile<R, OB, true>(n, ob0, oh, ow, count);
+        tile<R, OB, true, S>(n, ob0, oh, ow, count);
+      }
+    }
+  }
+
+  template <int R, int OB>
+  void row(int64_t n, int64_t ob0, int64_t oh, int64_t ow_begin, int64_t ow_end, bool copied) const {
+    if (px == kB && c.stride_w == 1) return row_with<R, OB, 1>(n, ob0, oh, ow_begin, ow_end, copied);
+    if (px == kB && c.stride_w == 2) return row_with<R, OB, 2>(n, ob0, oh, ow_begin, ow_end, copied);
+    row_with<R, OB, 0>(n, ob0, oh, ow_begin, ow_end, copied);
+  }
+
+  template <int R, int S>
+  void depthwise_row_with(int64_t n, int64_t ob, int64_t oh, bool copied) const {
+    for (int64_t ow = 0; ow < c.out_w; ow += R) {
+      const int64_t count = std::min<int64_t>(R, c.out_w - ow);
+      if (count == R || copied) {
+        depthwise_tile<R, false, S>(n, ob, oh, ow, count);
+      } else {
+        depthwise_tile<R, true, S>(n, ob, oh, ow, count);
       }
     }
   }
 
   template <int R>
   void depthwise_row(int64_t n, int64_t ob, int64_t oh, bool copied) const {
-    for (int64_t ow = 0; ow < c.out_w; ow += R) {
-      const int64_t count = std::min<int64_t>(R, c.out_w - ow);
-      if (count == R || copied) {
-        depthwise_tile<R, false>(n, ob, oh, ow, count);
-      } else {
-        depthwise_tile<R, true>(n, ob, oh, ow, count);
-      }
-    }
+    if (c.stride_w == 1) return depthwise_row_with<R, 1>(n, ob, oh, copied);
+    if (c.stride_w == 2) return depthwise_row_with<R, 2>(n, ob, oh, copied);
+    depthwise_row_with<R, 0>(n, ob, oh, copied);
   }
 };
 
