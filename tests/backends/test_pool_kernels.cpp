@@ -83,15 +83,19 @@ Window vector_window(const Window& w, int64_t lanes) {
   if (!v.pads.empty()) v.pads = {w.pads[0], w.pads[1], 0, w.pads[2], w.pads[3], 0};
   v.x[0] = 1;
   v.x[1] = std::min<int64_t>(v.x[1], 2);
+  v.x[2] = std::min<int64_t>(v.x[2], 37);  // the reference's 3-D pool is slow: smaller planes
+  v.x[3] = std::min<int64_t>(v.x[3], 41);
   return v;
 }
 
 TEST(CpuPoolKernels, BlockedLayoutPoolsMatchForEveryGeometry) {
   uint64_t seed = 500;
   for (const Window& w : kWindows) {
-    for (int64_t lanes : {16, 5}) {
+    // 16 and 8: one vector per pixel (AVX-512, AVX2); 5: partial vectors.
+    for (int64_t lanes : {16, 8, 5}) {
       const Window v = vector_window(w, lanes);
       expect_tactic_matches_reference("maxpool2d", pool("MaxPool", v, seed++), Tolerance::bits());
+      if (lanes == 8) continue;
       for (int64_t include_pad : {0, 1}) {
         expect_tactic_matches_reference("avgpool2d", pool("AveragePool", v, seed++, include_pad),
                                         Tolerance::near(1e-5, 1e-6));

@@ -148,6 +148,10 @@ void pool_vectors(const Pool2d& g, int64_t lanes, const float* x, float* y, int6
   const bool pad = g.count_include_pad;
   const int64_t lo_w = pad ? -g.pad_left : 0, hi_w = pad ? g.in_w + g.pad_right : g.in_w;
   const int64_t lo_h = pad ? -g.pad_top : 0, hi_h = pad ? g.in_h + g.pad_bottom : g.in_h;
+  // Output columns [ow_lo, ow_hi) have every tap inside the input: no per-column bounds.
+  int64_t ow_lo = 0, ow_hi = g.out_w;
+  while (ow_lo < g.out_w && ow_lo * g.stride_w - g.pad_left < 0) ++ow_lo;
+  while (ow_hi > ow_lo && (ow_hi - 1) * g.stride_w - g.pad_left + (g.kernel_w - 1) * g.dilation_w >= g.in_w) --ow_hi;
   for (int64_t oh = oh_begin; oh < oh_end; ++oh) {
     const int64_t ih0 = oh * g.stride_h - g.pad_top;
     int64_t kh0 = 0, kh1 = g.kernel_h, rows = 0;
@@ -159,16 +163,29 @@ void pool_vectors(const Pool2d& g, int64_t lanes, const float* x, float* y, int6
     }
     for (int64_t ow = 0; ow < g.out_w; ++ow) {
       const int64_t iw0 = ow * g.stride_w - g.pad_left;
-      int64_t kw0 = 0, kw1 = g.kernel_w, cols = 0;
-      while (kw0 < kw1 && iw0 + kw0 * g.dilation_w < 0) ++kw0;
-      while (kw1 > kw0 && iw0 + (kw1 - 1) * g.dilation_w >= g.in_w) --kw1;
-      for (int64_t kw = 0; kw < g.kernel_w; ++kw) {
-        const int64_t iw = iw0 + kw * g.dilation_w;
-        cols += iw >= lo_w && iw < hi_w ? 1 : 0;
+      int64_t kw0 = 0, kw1 = g.kernel_w, cols = g.kernel_w;
+      if (ow < ow_lo || ow >= ow_hi) {
+        while (kw0 < kw1 && iw0 + kw0 * g.dilation_w < 0) ++kw0;
+        while (kw1 > kw0 && iw0 + (kw1 - 1) * g.dilation_w >= g.in_w) --kw1;
+        cols = 0;
+        for (int64_t kw = 0; kw < g.kernel_w; ++kw) {
+          const int64_t iw = iw0 + kw * g.dilation_w;
+          cols += iw >= lo_w && iw < hi_w ? 1 : 0;
+        }
       }
       const float n = static_cast<float>(rows * cols);
       const V count = V::broadcast(n > 1.0f ? n : 1.0f);  // an empty window is 0 / 1
       float* out = y + (oh * g.out_w + ow) * lanes;
+      if (lanes == L && !g.average) {
+        // One vector per pixel (the blocked layout's MaxPool): the window's loads only.
+        V acc = fill;
+        for (int64_t kh = kh0; kh < kh1; ++kh) {
+          const float* row = x + ((ih0 + kh * g.dilation_h) * g.in_w + iw0) * L;
+          for (int64_t kw = kw0; kw < kw1; ++kw) acc = max(V::load(row + kw * g.dilation_w * L), acc);
+        }
+        acc.store(out);
+        continue;
+      }
       for (int64_t j = 0; j < lanes; j += L) {
         const size_t k = static_cast<size_t>(lanes - j < L ? lanes - j : L);
         V acc = fill;
