@@ -25,8 +25,8 @@ struct NchwcKernel {
   // image (the padded copy, or X itself without pads): element (n, ib, row, col, lane).
   const float* x;
   int64_t rows, cols, pad_top, pad_left;
-  // Floats between pixels of X: kB, or the channel count of a plain input with fewer channels
-  // than a block (its padded copy keeps only the real lanes: an RGB image's is 3 floats a pixel).
+  // Floats between pixels of X: kB, or 4 for a plain input of at most 4 channels (its padded
+  // copy keeps only those lanes: an RGB image's is 4 floats a pixel, not 16).
   int64_t px = kB;
 
   explicit NchwcKernel(const NchwcConv& conv) : c(conv) {
@@ -84,9 +84,9 @@ struct NchwcKernel {
   }
 
   // R pixels (ow0 .. ow0+R-1 of row oh) by OB output blocks (ob0, ob0+1, ...). `guarded`: only
-  // the first `count` pixels may be read (X read in place, last tile of a row). S: the stride
-  // when it is 1 or 2 with full pixels (px == kB), fixed at compile time so the R pixels'
-  // addresses are constant offsets of one register; 0: c.stride_w at run time.
+  // the first `count` pixels may be read (X read in place, last tile of a row). S: the floats
+  // between the tile's pixels (stride_w * px) when fixed at compile time, so the R pixels'
+  // addresses are constant offsets of one register; 0: computed at run time.
   template <int R, int OB, bool guarded, int S>
   void tile(int64_t n, int64_t ob0, int64_t oh, int64_t ow0, int64_t count) const {
     V acc[OB][R];
@@ -98,7 +98,7 @@ struct NchwcKernel {
     }
     const int64_t taps = c.kernel_h * c.kernel_w;
     const int64_t block_weights = taps * kB * kB;  // weights of one (ob, ib) pair
-    const int64_t step = S > 0 ? S * kB : c.stride_w * px;  // between the pixels of a tile
+    const int64_t step = S > 0 ? S : c.stride_w * px;  // between the pixels of a tile
     for (int64_t ib = 0; ib < in_blocks; ++ib) {
       const int64_t lanes = std::min<int64_t>(kB, c.in_channels - ib * kB);
       for (int64_t kh = 0; kh < c.kernel_h; ++kh) {
@@ -131,7 +131,7 @@ struct NchwcKernel {
     const V bias = V::load(c.bias + ob * kB);
     #pragma GCC unroll 32
     for (int r = 0; r < R; ++r) acc[r] = bias;
-    const int64_t step = (S > 0 ? S : c.stride_w) * kB;
+    const int64_t step = S > 0 ? S : c.stride_w * kB;  // S as in tile()
     for (int64_t kh = 0; kh < c.kernel_h; ++kh) {
       const int64_t row = oh * c.stride_h - c.pad_top + pad_top + kh * c.dilation_h;
       for (int64_t kw = 0; kw < c.kernel_w; ++kw) {
@@ -163,8 +163,11 @@ struct NchwcKernel {
 
   template <int R, int OB>
   void row(int64_t n, int64_t ob0, int64_t oh, int64_t ow_begin, int64_t ow_end, bool copied) const {
-    if (px == kB && c.stride_w == 1) return row_with<R, OB, 1>(n, ob0, oh, ow_begin, ow_end, copied);
-    if (px == kB && c.stride_w == 2) return row_with<R, OB, 2>(n, ob0, oh, ow_begin, ow_end, copied);
+    const int64_t step = c.stride_w * px;
+    if (step == kB) return row_with<R, OB, kB>(n, ob0, oh, ow_begin, ow_end, copied);
+    if (step == 2 * kB) return row_with<R, OB, 2 * kB>(n, ob0, oh, ow_begin, ow_end, copied);
+    if (step == 4) return row_with<R, OB, 4>(n, ob0, oh, ow_begin, ow_end, copied);    // RGB, stride 1
+    if (step == 8) return row_with<R, OB, 8>(n, ob0, oh, ow_begin, ow_end, copied);    // RGB, stride 2
     row_with<R, OB, 0>(n, ob0, oh, ow_begin, ow_end, copied);
   }
 
@@ -182,8 +185,8 @@ struct NchwcKernel {
 
   template <int R>
   void depthwise_row(int64_t n, int64_t ob, int64_t oh, bool copied) const {
-    if (c.stride_w == 1) return depthwise_row_with<R, 1>(n, ob, oh, copied);
-    if (c.stride_w == 2) return depthwise_row_with<R, 2>(n, ob, oh, copied);
+    if (c.stride_w == 1) return depthwise_row_with<R, kB>(n, ob, oh, copied);
+    if (c.stride_w == 2) return depthwise_row_with<R, 2 * kB>(n, ob, oh, copied);
     depthwise_row_with<R, 0>(n, ob, oh, copied);
   }
 };
@@ -238,7 +241,7 @@ void nchwc_conv(const NchwcConv& conv, ThreadPool& pool) {
                       (tiles * tile - 1) * conv.stride_w + (conv.kernel_w - 1) * conv.dilation_w + 1);
     k.pad_top = conv.pad_top;
     k.pad_left = conv.pad_left;
-    if (!conv.input_blocked && !conv.depthwise && conv.in_channels < NchwcKernel<V>::kB) k.px = conv.in_channels;
+    if (!conv.input_blocked && !conv.depthwise && conv.in_channels <= 4) k.px = 4;
     pad_input<V>(conv, k.rows, k.cols, k.px, conv.workspace, pool);
     k.x = conv.workspace;
   } else {
