@@ -34,6 +34,39 @@ bool is_view_op(ir::OpKind kind) {
   }
 }
 
+namespace {
+
+// The node's axis attribute (default 0) normalized for `rank`, or -1.
+int64_t axis_of(const ir::Node& n, int64_t rank) {
+  const ir::Attribute* a = n.attrs().find("axis");
+  int64_t axis = a ? a->i : 0;
+  if (axis < 0) axis += rank;
+  return axis >= 0 && axis < rank ? axis : -1;
+}
+
+// Whether a Split's outputs can be views of its input: every output planned, every dimension
+// before the axis 1, and the outputs' bytes adding up to the input's.
+template <class InfoMap>
+bool split_is_view(const ir::Node& n, const TypeLookup& type_of, const InfoMap& info) {
+  const ir::Value* in = n.input(0);
+  if (!in || !info.count(in) || n.num_outputs() == 0) return false;
+  const ir::Type* t = type_of(in);
+  const Shape shape = t->shape.to_static();
+  const int64_t axis = axis_of(n, static_cast<int64_t>(shape.size()));
+  if (axis < 0) return false;
+  for (int64_t d = 0; d < axis; ++d) {
+    if (shape[static_cast<size_t>(d)] != 1) return false;
+  }
+  uint64_t total = 0;
+  for (const ir::Value* out : n.outputs()) {
+    if (!out || !info.count(out)) return false;
+    total += info.at(out).bytes;
+  }
+  return total == info.at(in).bytes;
+}
+
+}  // namespace
+
 Result<MemoryPlan> plan_memory(const ir::Graph& g, const TypeLookup& type_of, const PlannerOptions& options) {
   const auto& nodes = g.nodes();
   const int num_nodes = static_cast<int>(nodes.size());
@@ -97,6 +130,17 @@ Result<MemoryPlan> plan_memory(const ir::Graph& g, const TypeLookup& type_of, co
         info.count(n.input(0)) && info.count(n.output(0)) && info[n.input(0)].bytes == info[n.output(0)].bytes) {
       alias[n.output(0)] = {n.input(0), 0};
       plan.elided[static_cast<size_t>(i)] = true;  // the output is the input's bytes already
+      continue;
+    }
+    if (options.alias_views && n.kind() == ir::OpKind::Split && split_is_view(n, type_of, info)) {
+      // Every dimension before the axis is 1: the outputs are consecutive byte ranges of the
+      // input, in order.
+      uint64_t offset = 0;
+      for (const ir::Value* out : n.outputs()) {
+        alias[out] = {n.input(0), offset};
+        offset += info[out].bytes;
+      }
+      plan.elided[static_cast<size_t>(i)] = true;
       continue;
     }
     if (!options.concat_in_place || n.kind() != ir::OpKind::Concat || !info.count(n.output(0))) continue;

@@ -155,5 +155,48 @@ TEST(MemoryPlanner, ConcatInputWithAnotherReaderIsNotElided) {
   expect_no_conflicts(n.g, plan);
 }
 
+TEST(MemoryPlanner, SplitOutputsAreViewsOfTheInput) {
+  // YOLOv8's C2f: Split along channels (N = 1), one half read by a conv, both by a Concat.
+  Net n;
+  ir::Value* x = n.value("x", {1, 8, 5});
+  n.g.add_input(x);
+  ir::Value* a = n.value("a", {1, 8, 5});
+  ir::Value* s0 = n.value("s0", {1, 3, 5});
+  ir::Value* s1 = n.value("s1", {1, 5, 5});
+  ir::Value* r = n.value("r", {1, 5, 5});
+  ir::Value* y = n.value("y", {1, 13, 5});
+  n.node(OpKind::Relu, "Relu", {x}, {a});
+  ir::Attributes axis;
+  axis.set("axis", ir::Attribute::of_int(1));
+  n.node(OpKind::Split, "Split", {a}, {s0, s1}, axis);
+  n.node(OpKind::Relu, "Relu", {s1}, {r});
+  n.node(OpKind::Concat, "Concat", {s0, s1, r}, {y}, axis);
+  n.g.add_output(y);
+  MemoryPlan plan = n.plan();
+  EXPECT_TRUE(plan.elided[1]);
+  EXPECT_EQ(plan.offsets.at(s0), plan.offsets.at(a));
+  EXPECT_EQ(plan.offsets.at(s1), plan.offsets.at(a) + 15 * 4);
+  EXPECT_FALSE(plan.elided[3]);  // the Concat's inputs are views: it copies
+  // a lives until the views' last reader: r must not take its bytes.
+  EXPECT_TRUE(plan.offsets.at(r) >= plan.offsets.at(a) + bytes_of(a) || plan.offsets.at(r) + bytes_of(r) <= plan.offsets.at(a));
+  expect_no_conflicts(n.g, plan, {{s0, a}, {s1, a}});
+
+  // Along a non-leading axis (N = 2) the parts are strided: a real Split.
+  Net m;
+  ir::Value* x2 = m.value("x", {2, 4});
+  m.g.add_input(x2);
+  ir::Value* a2 = m.value("a", {2, 4});
+  ir::Value* p0 = m.value("p0", {2, 2});
+  ir::Value* p1 = m.value("p1", {2, 2});
+  ir::Value* q = m.value("q", {2, 2});
+  m.node(OpKind::Relu, "Relu", {x2}, {a2});
+  m.node(OpKind::Split, "Split", {a2}, {p0, p1}, axis);
+  m.node(OpKind::Add, "Add", {p0, p1}, {q});
+  m.g.add_output(q);
+  MemoryPlan p2 = m.plan();
+  EXPECT_FALSE(p2.elided[1]);
+  expect_no_conflicts(m.g, p2);
+}
+
 }  // namespace
 }  // namespace hone::engine
