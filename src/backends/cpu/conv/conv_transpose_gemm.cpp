@@ -254,32 +254,35 @@ struct Col2im {
   }
 };
 
-void run_col2im(const Col2im& job, ThreadPool& pool) {
-  const size_t items = job.geo->mg * job.range.per_channel();
-  const ops::Geometry3d& g = job.geo->g;
-  // Work per output row: its width times the contributions per element (kernel volume over
-  // stride volume, at least 1).
-  const size_t contributions =
-      std::max<size_t>(1, job.geo->kernel_volume / static_cast<size_t>(g.s[0] * g.s[1] * g.s[2]));
-  parallel_ranges(pool, items, grain_for(items, static_cast<size_t>(g.out[2]) * (contributions + 1)),
-                  [&](size_t begin, size_t end) { job.run_items(begin, end); });
+// Work per output row for the thread split: its width times the contributions per element
+// (kernel volume over stride volume, at least 1).
+size_t row_cost(const TransposeGeometry& geo) {
+  const ops::Geometry3d& g = geo.g;
+  const size_t contributions = std::max<size_t>(1, geo.kernel_volume / static_cast<size_t>(g.s[0] * g.s[1] * g.s[2]));
+  return static_cast<size_t>(g.out[2]) * (contributions + 1);
 }
 
-// One image and group: y (the group's Mg output planes) = col2im(W_g^T x) + bias.
-Status run_group(CpuIsa isa, const TransposeGeometry& geo, const GemmOperand& w_t, const float* w_direct,
-                 const float* x, const float* bias, float* y, ThreadPool& pool, std::span<std::byte> workspace) {
-  const ops::Geometry3d& g = geo.g;
+// Per kw: [w_range[2kw], w_range[2kw+1]) are the input columns whose output column lies inside Y.
+std::vector<int64_t> kernel_column_ranges(const ops::Geometry3d& g) {
   std::vector<int64_t> w_range(2 * static_cast<size_t>(g.k[2]));
   for (int64_t kw = 0; kw < g.k[2]; ++kw) {
     ops::valid_output_range(g.out[2], g.in[2], g.s[2], g.p[2], kw * g.d[2], &w_range[static_cast<size_t>(2 * kw)],
                             &w_range[static_cast<size_t>(2 * kw + 1)]);
   }
+  return w_range;
+}
+
+// One image and group with Cg > 1: y (the group's Mg output planes) = col2im(W_g^T x) + bias.
+Status run_group(CpuIsa isa, const TransposeGeometry& geo, const GemmOperand& w_t, const float* x, const float* bias,
+                 float* y, ThreadPool& pool, std::span<std::byte> workspace) {
+  const ops::Geometry3d& g = geo.g;
+  const std::vector<int64_t> w_range = kernel_column_ranges(g);
   Col2im job;
   job.geo = &geo;
   job.w_range = w_range.data();
   job.bias = bias;
   job.y = y;
-  const ColumnChunk chunk = geo.direct() ? ColumnChunk{geo.in_plane, 0} : column_chunk(geo.rows, geo.in_plane);
+  const ColumnChunk chunk = column_chunk(geo.rows, geo.in_plane);
   const bool one_chunk = chunk.columns >= geo.in_plane;
   if (!geo.interleave && !one_chunk) {
     // Contributions to one output row come from several chunks: start every row as the bias.
@@ -290,30 +293,53 @@ Status run_group(CpuIsa isa, const TransposeGeometry& geo, const GemmOperand& w_
       }
     });
   }
-  const size_t buffer_bytes = geo.direct() ? 0 : column_buffer_bytes(chunk, geo.rows);
+  const size_t buffer_bytes = column_buffer_bytes(chunk, geo.rows);
   if (workspace.size() < buffer_bytes) return invalid_argument("ConvTranspose needs a larger workspace");
   float* columns = reinterpret_cast<float*>(workspace.data());
   for (size_t n0 = 0; n0 < geo.in_plane; n0 += chunk.columns) {
     const size_t cols = std::min(chunk.columns, geo.in_plane - n0);
-    ColumnSource src;
-    if (geo.direct()) {
-      src.data = x;
-      src.scale = w_direct;
-    } else {
-      HONE_RETURN_IF_ERROR(sgemm(isa, geo.rows, cols, geo.cg, w_t, GemmOperand::matrix(x + n0, geo.in_plane), columns,
-                                 chunk.ld, GemmEpilogue{}, pool, workspace.subspan(buffer_bytes)));
-      src.data = columns;
-      src.ld = chunk.ld;
-      src.n0 = n0;
-    }
+    HONE_RETURN_IF_ERROR(sgemm(isa, geo.rows, cols, geo.cg, w_t, GemmOperand::matrix(x + n0, geo.in_plane), columns,
+                               chunk.ld, GemmEpilogue{}, pool, workspace.subspan(buffer_bytes)));
+    const ColumnSource src{columns, chunk.ld, nullptr, n0};
     job.src = &src;
     job.n0 = n0;
     job.cols = cols;
     job.init = one_chunk && !geo.interleave;
     job.range = one_chunk ? all_rows(g) : rows_reached(g, n0, cols);
-    run_col2im(job, pool);
+    const size_t items = geo.mg * job.range.per_channel();
+    parallel_ranges(pool, items, grain_for(items, row_cost(geo)),
+                    [&](size_t begin, size_t end) { job.run_items(begin, end); });
   }
   return Status::ok();
+}
+
+// One image with one input channel per group (depthwise): col[r, i] = W[g, r] * X[g, i], read
+// directly; the output rows of every group form one loop over the threads (a group alone is
+// too little work to split).
+void run_direct(const TransposeGeometry& geo, const float* w, const float* x, const float* bias, float* y,
+                ThreadPool& pool) {
+  const ops::Geometry3d& g = geo.g;
+  const std::vector<int64_t> w_range = kernel_column_ranges(g);
+  const RowRange range = all_rows(g);
+  const size_t per_group = geo.mg * range.per_channel();
+  const size_t items = geo.group * per_group;
+  parallel_ranges(pool, items, grain_for(items, row_cost(geo)), [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end;) {
+      const size_t grp = i / per_group, stop = std::min(end, (grp + 1) * per_group);
+      const ColumnSource src{x + grp * geo.in_plane, 0, w + grp * geo.rows, 0};
+      Col2im job;
+      job.geo = &geo;
+      job.src = &src;
+      job.cols = geo.in_plane;
+      job.w_range = w_range.data();
+      job.bias = bias ? bias + grp * geo.mg : nullptr;
+      job.y = y + grp * geo.mg * geo.out_plane;
+      job.range = range;
+      job.init = !geo.interleave;
+      job.run_items(i - grp * per_group, stop - grp * per_group);
+      i = stop;
+    }
+  });
 }
 
 bool is_static_dim_shape(const ir::TensorShape& s) { return s.has_rank && s.is_static(); }
@@ -418,14 +444,18 @@ class ConvTransposeGemmTactic final : public Tactic {
     }
     const float* wd = w.data<float>();
     for (size_t n = 0; n < geo.batch; ++n) {
+      const float* x_n = x.data<float>() + n * geo.channels * geo.in_plane;
+      float* y_n = y->data<float>() + n * geo.out_channels * geo.out_plane;
+      if (geo.direct()) {
+        run_direct(geo, wd, x_n, bias, y_n, run.pool);
+        continue;
+      }
       for (size_t g = 0; g < geo.group; ++g) {
-        const float* w_g = wd + g * geo.cg * geo.rows;
         const GemmOperand a = packed_w ? GemmOperand::prepacked(run.packed[0].data<float>() + g * per_group)
-                                       : GemmOperand::matrix(w_g, geo.rows, true);
-        const float* x_g = x.data<float>() + (n * geo.channels + g * geo.cg) * geo.in_plane;
-        float* y_g = y->data<float>() + (n * geo.out_channels + g * geo.mg) * geo.out_plane;
-        HONE_RETURN_IF_ERROR(run_group(isa_, geo, a, w_g, x_g, bias ? bias + g * geo.mg : nullptr, y_g, run.pool,
-                                       run.workspace));
+                                       : GemmOperand::matrix(wd + g * geo.cg * geo.rows, geo.rows, true);
+        const float* bias_g = bias ? bias + g * geo.mg : nullptr;
+        HONE_RETURN_IF_ERROR(run_group(isa_, geo, a, x_n + g * geo.cg * geo.in_plane, bias_g,
+                                       y_n + g * geo.mg * geo.out_plane, run.pool, run.workspace));
       }
     }
     return Status::ok();
