@@ -1,5 +1,6 @@
-// Micro-benchmarks of the CPU backend's non-GEMM tactics against the reference kernels, on the
-// layer shapes of the target models (YOLOv8n, DenseNet-121, GoogLeNet). Each case runs the
+// Micro-benchmarks of the CPU backend's non-GEMM tactics (and ConvTranspose's GEMM + col2im)
+// against the reference kernels, on the layer shapes of the target models (YOLOv8n,
+// DenseNet-121, GoogLeNet, and models with transposed convolutions). Each case runs the
 // reference ("ref") and the fastest tactic this CPU supports for it (the first candidate of the
 // backend's fastest-first list), on 1 and 2 threads, through the same LayerRun an engine uses.
 //   build/bench/micro/bench_kernels --benchmark_filter=SPPF
@@ -118,6 +119,28 @@ std::vector<std::pair<std::string, LayerCase>> cases() {
   add("googlenet.AvgPool7x7_1x1024x7x7", one("AveragePool", {random_tensor({1, 1024, 7, 7}, 28)},
                                              make_attrs({{"kernel_shape", Attribute::of_ints({7, 7})}})));
   add("googlenet.Softmax_1x1000", one("Softmax", {random_tensor({1, 1000}, 29, -5, 5)}, {}, 13));
+  // ConvTranspose (gemm_tactics.hpp's GEMM + col2im tactic): YOLOv8n-seg's proto upsampling
+  // (2x2 stride 2, an interleaving), DCGAN's 4x4 stride 2 pad 1, a U-Net/FPN 3x3 stride 2 with
+  // output_padding, a depthwise 4x4 stride 2 (bilinear-initialized upsampling) and HiFi-GAN's
+  // 1-D 16-tap stride 8.
+  auto conv_transpose = [&](std::string name, Shape x, Shape w, std::vector<int64_t> strides,
+                            std::vector<int64_t> pad, int64_t group, std::vector<int64_t> output_padding) {
+    const int64_t out_channels = w[1] * group;
+    LayerCase t = one("ConvTranspose", {random_tensor(x, 30), random_tensor(w, 31, -0.1f, 0.1f),
+                                        random_tensor({out_channels}, 32)},
+                      make_attrs({{"strides", Attribute::of_ints(strides)}, {"group", Attribute::of_int(group)}}));
+    if (!pad.empty()) t.attrs.set("pads", Attribute::of_ints(pad));
+    if (!output_padding.empty()) t.attrs.set("output_padding", Attribute::of_ints(output_padding));
+    add(std::move(name), t);
+  };
+  conv_transpose("yolov8n-seg.ConvTranspose2x2s2_1x64x80x80", {1, 64, 80, 80}, {64, 64, 2, 2}, {2, 2}, {}, 1, {});
+  conv_transpose("dcgan.ConvTranspose4x4s2p1_1x256x16x16", {1, 256, 16, 16}, {256, 128, 4, 4}, {2, 2},
+                 {1, 1, 1, 1}, 1, {});
+  conv_transpose("unet.ConvTranspose3x3s2p1op1_1x128x40x40", {1, 128, 40, 40}, {128, 64, 3, 3}, {2, 2},
+                 {1, 1, 1, 1}, 1, {1, 1});
+  conv_transpose("depthwise.ConvTranspose4x4s2p1_1x64x40x40", {1, 64, 40, 40}, {64, 1, 4, 4}, {2, 2},
+                 {1, 1, 1, 1}, 64, {});
+  conv_transpose("hifigan.ConvTranspose1d16s8p4_1x128x200", {1, 128, 200}, {128, 64, 16}, {8}, {4, 4}, 1, {});
   return list;
 }
 

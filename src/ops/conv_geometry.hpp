@@ -112,6 +112,84 @@ inline Result<WindowGeometry> resolve_window(const AttrReader& a, const std::vec
   return g;
 }
 
+/// ConvTranspose's window (ops/conv_transpose.cpp): strides, dilations, pads, output_padding,
+/// output_shape and auto_pad of the node resolved for `in` (spatial sizes, -1 unknown) and
+/// `kernel`, as a forward op's geometry read backwards: input = ConvTranspose's input,
+/// output = its output, pads_begin/pads_end the pads cut from the full output
+///   full = s*(in-1) + output_padding + (k-1)*d + 1,  out = full - pb - pe
+/// (with output_shape or SAME_*, the pads follow from the target size and may be negative).
+inline Result<WindowGeometry> resolve_transpose_window(const AttrReader& a, const std::vector<int64_t>& in,
+                                                       const std::vector<int64_t>& kernel) {
+  const size_t r = in.size();
+  // Strides/dilations/pads as a forward op reads them, with auto_pad handled here instead.
+  WindowGeometry g;
+  g.input = in;
+  g.kernel = kernel;
+  auto read = [&](std::string_view name, size_t n, int64_t def, std::vector<int64_t>* out) -> Status {
+    if (a.has_attr(name) && !a.attr_ints(name).empty()) {
+      *out = a.attr_ints(name);
+      if (out->size() != n) {
+        return a.error(std::string(name) + " has " + std::to_string(out->size()) + " values, expected " +
+                       std::to_string(n));
+      }
+    } else {
+      out->assign(n, def);
+    }
+    return Status::ok();
+  };
+  std::vector<int64_t> pads, output_padding, output_shape;
+  HONE_RETURN_IF_ERROR(read("strides", r, 1, &g.strides));
+  HONE_RETURN_IF_ERROR(read("dilations", r, 1, &g.dilations));
+  HONE_RETURN_IF_ERROR(read("pads", 2 * r, 0, &pads));
+  HONE_RETURN_IF_ERROR(read("output_padding", r, 0, &output_padding));
+  if (a.has_attr("output_shape") && !a.attr_ints("output_shape").empty()) {
+    output_shape = a.attr_ints("output_shape");
+    if (output_shape.size() == r + 2) output_shape.erase(output_shape.begin(), output_shape.begin() + 2);
+    if (output_shape.size() != r) {
+      return a.error("output_shape has " + std::to_string(output_shape.size()) + " values, expected " +
+                     std::to_string(r));
+    }
+  }
+  for (size_t i = 0; i < r; ++i) {
+    if (g.strides[i] <= 0 || g.dilations[i] <= 0 || kernel[i] <= 0) {
+      return a.error("strides, dilations and kernel must be positive");
+    }
+  }
+  const std::string auto_pad = a.attr_string("auto_pad");
+  if (auto_pad != "NOTSET" && auto_pad != "VALID" && auto_pad != "SAME_UPPER" && auto_pad != "SAME_LOWER" &&
+      !auto_pad.empty()) {
+    return a.error("unknown auto_pad '" + auto_pad + "'");
+  }
+  const bool same = auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER";
+  g.pads_begin.assign(r, 0);
+  g.pads_end.assign(r, 0);
+  g.output.assign(r, -1);
+  for (size_t i = 0; i < r; ++i) {
+    if (in[i] < 0) continue;
+    const int64_t full = g.strides[i] * (in[i] - 1) + output_padding[i] + (kernel[i] - 1) * g.dilations[i] + 1;
+    if (!output_shape.empty() || same) {
+      const int64_t target = !output_shape.empty() ? output_shape[i] : in[i] * g.strides[i];
+      const int64_t total = full - target;
+      if (auto_pad == "SAME_UPPER") {
+        g.pads_begin[i] = floor_div(total, 2);
+        g.pads_end[i] = total - g.pads_begin[i];
+      } else {
+        g.pads_end[i] = floor_div(total, 2);
+        g.pads_begin[i] = total - g.pads_end[i];
+      }
+      g.output[i] = target;
+    } else {
+      if (auto_pad == "NOTSET" || auto_pad.empty()) {
+        g.pads_begin[i] = pads[i];
+        g.pads_end[i] = pads[i + r];
+      }
+      g.output[i] = full - g.pads_begin[i] - g.pads_end[i];
+    }
+    if (g.output[i] < 0) return a.error("negative output size");
+  }
+  return g;
+}
+
 /// Spatial sizes (dims 2..) of a static or symbolic shape, -1 where unknown.
 inline std::vector<int64_t> spatial_dims(const ir::TensorShape& s) {
   std::vector<int64_t> v;

@@ -9,69 +9,6 @@
 namespace hone::ops {
 namespace {
 
-Result<WindowGeometry> transpose_geometry(const AttrReader& a, const std::vector<int64_t>& in,
-                                          const std::vector<int64_t>& kernel) {
-  const size_t r = in.size();
-  // Strides/dilations/pads as a forward op reads them, with auto_pad handled here instead.
-  WindowGeometry g;
-  g.input = in;
-  g.kernel = kernel;
-  auto read = [&](std::string_view name, size_t n, int64_t def, std::vector<int64_t>* out) -> Status {
-    if (a.has_attr(name) && !a.attr_ints(name).empty()) {
-      *out = a.attr_ints(name);
-      if (out->size() != n) return a.error(std::string(name) + " has " + std::to_string(out->size()) + " values, expected " + std::to_string(n));
-    } else {
-      out->assign(n, def);
-    }
-    return Status::ok();
-  };
-  std::vector<int64_t> pads, output_padding, output_shape;
-  HONE_RETURN_IF_ERROR(read("strides", r, 1, &g.strides));
-  HONE_RETURN_IF_ERROR(read("dilations", r, 1, &g.dilations));
-  HONE_RETURN_IF_ERROR(read("pads", 2 * r, 0, &pads));
-  HONE_RETURN_IF_ERROR(read("output_padding", r, 0, &output_padding));
-  if (a.has_attr("output_shape") && !a.attr_ints("output_shape").empty()) {
-    output_shape = a.attr_ints("output_shape");
-    if (output_shape.size() == r + 2) output_shape.erase(output_shape.begin(), output_shape.begin() + 2);
-    if (output_shape.size() != r) return a.error("output_shape has " + std::to_string(output_shape.size()) + " values, expected " + std::to_string(r));
-  }
-  for (size_t i = 0; i < r; ++i) {
-    if (g.strides[i] <= 0 || g.dilations[i] <= 0 || kernel[i] <= 0) return a.error("strides, dilations and kernel must be positive");
-  }
-  const std::string auto_pad = a.attr_string("auto_pad");
-  if (auto_pad != "NOTSET" && auto_pad != "VALID" && auto_pad != "SAME_UPPER" && auto_pad != "SAME_LOWER" && !auto_pad.empty()) {
-    return a.error("unknown auto_pad '" + auto_pad + "'");
-  }
-  const bool same = auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER";
-  g.pads_begin.assign(r, 0);
-  g.pads_end.assign(r, 0);
-  g.output.assign(r, -1);
-  for (size_t i = 0; i < r; ++i) {
-    if (in[i] < 0) continue;
-    const int64_t full = g.strides[i] * (in[i] - 1) + output_padding[i] + (kernel[i] - 1) * g.dilations[i] + 1;
-    if (!output_shape.empty() || same) {
-      const int64_t target = !output_shape.empty() ? output_shape[i] : in[i] * g.strides[i];
-      const int64_t total = full - target;
-      if (auto_pad == "SAME_UPPER") {
-        g.pads_begin[i] = floor_div(total, 2);
-        g.pads_end[i] = total - g.pads_begin[i];
-      } else {
-        g.pads_end[i] = floor_div(total, 2);
-        g.pads_begin[i] = total - g.pads_end[i];
-      }
-      g.output[i] = target;
-    } else {
-      if (auto_pad == "NOTSET" || auto_pad.empty()) {
-        g.pads_begin[i] = pads[i];
-        g.pads_end[i] = pads[i + r];
-      }
-      g.output[i] = full - g.pads_begin[i] - g.pads_end[i];
-    }
-    if (g.output[i] < 0) return a.error("negative output size");
-  }
-  return g;
-}
-
 std::vector<int64_t> kernel_of(const AttrReader& a, const std::vector<int64_t>& w_spatial) {
   return a.has_attr("kernel_shape") ? a.attr_ints("kernel_shape") : w_spatial;
 }
@@ -91,7 +28,7 @@ Status infer(InferContext& ctx) {
   std::vector<int64_t> in = spatial_dims(x);
   for (size_t i = 0; i < kernel.size() && i < in.size(); ++i) if (kernel[i] < 0) in[i] = -1;
   for (int64_t& k : kernel) if (k < 0) k = 1;
-  HONE_ASSIGN_OR_RETURN(WindowGeometry g, transpose_geometry(ctx, in, kernel));
+  HONE_ASSIGN_OR_RETURN(WindowGeometry g, resolve_transpose_window(ctx, in, kernel));
   ir::Dim m = w.dims[1].is_known() ? ir::Dim(w.dims[1].value * group) : ir::Dim();
   ctx.set_output(0, ctx.input_dtype(0), window_output_shape(x.dims[0], m, g.output));
   return Status::ok();
@@ -111,7 +48,8 @@ Status run(KernelContext& ctx) {
   if (ctx.has_attr("kernel_shape") && ctx.attr_ints("kernel_shape") != spatial_dims(w.shape())) {
     return ctx.error("kernel_shape does not match W " + shape_to_string(w.shape()));
   }
-  HONE_ASSIGN_OR_RETURN(WindowGeometry geo, transpose_geometry(ctx, spatial_dims(x.shape()), spatial_dims(w.shape())));
+  HONE_ASSIGN_OR_RETURN(WindowGeometry geo,
+                        resolve_transpose_window(ctx, spatial_dims(x.shape()), spatial_dims(w.shape())));
   HONE_ASSIGN_OR_RETURN(Geometry3d g, to_3d(ctx, geo));
   Tensor& y = ctx.output(0);
   return dispatch_dtype<TypeSet::Float>(x.dtype(), "ConvTranspose", [&](auto tag) -> Status {

@@ -143,6 +143,24 @@ TEST(LayoutPlanning, DepthwiseRunsBlockedGroupedConvsStayPlain) {
   EXPECT_TRUE(same_outputs(run, 5));
 }
 
+TEST(LayoutPlanning, ConvTransposeStaysPlainBehindAReorder) {
+  // x -> conv (blocked) -> ConvTranspose 2x2 s2 (no blocked kernel: reads the plain value) -> y
+  ModelBuilder b(17);
+  b.input("x", DataType::Float, {1, 8, 6, 6});
+  conv(b, "a", "x", "c", 8, 16, 3, 40);
+  b.initializer("up_w", random_floats({16, 8, 2, 2}, 42, -0.3f, 0.3f));
+  b.node("ConvTranspose", {"c", "up_w"}, {"y"}, "up", {{"strides", ints({2, 2})}});
+  b.output("y", DataType::Float, {1, 8, 12, 12});
+  auto pass = passes::make_layout_planning(8);
+  PassRun run = run_pass(b.serialize(), *pass);
+  ASSERT_TRUE(run.after);
+  EXPECT_EQ(count_nodes(*run.after, "FusedConvBlocked"), 1u);
+  EXPECT_EQ(count_nodes(*run.after, "ConvTranspose"), 1u);
+  EXPECT_EQ(count_nodes(*run.after, "ReorderFromBlocked"), 1u);
+  EXPECT_EQ(find_node(*run.after, "ConvTranspose")->output(0)->type().shape.rank(), 4u);
+  EXPECT_TRUE(same_outputs(run, 6));
+}
+
 TEST(LayoutPlanning, BlockBelowTwoChangesNothing) {
   ModelBuilder b(17);
   b.input("x", DataType::Float, {1, 3, 4, 4});

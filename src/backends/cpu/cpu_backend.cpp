@@ -23,11 +23,12 @@ class CpuBackend final : public Backend {
   CpuBackend() {
     // Blocked convolutions (conv/conv_tactics.hpp).
     for (const Tactic* t : nchwc_conv_tactics()) tactics_.push_back(t);
-    // GEMM-based: Gemm/MatMul, 1x1 convolutions, im2col convolutions (gemm/gemm_tactics.hpp).
+    // GEMM-based: Gemm/MatMul, 1x1, im2col and transposed convolutions (gemm/gemm_tactics.hpp).
     for (CpuIsa isa : {CpuIsa::Avx512, CpuIsa::Avx2, CpuIsa::Baseline}) {
       tactics_.push_back(&gemm_tactic(isa));
       tactics_.push_back(&conv1x1_gemm_tactic(isa));
       tactics_.push_back(&conv_im2col_tactic(isa));
+      tactics_.push_back(&conv_transpose_gemm_tactic(isa));
     }
     // Elementwise, pooling, data movement, normalization (kernels/tactics.hpp).
     for (const Tactic* t : non_gemm_tactics()) tactics_.push_back(t);

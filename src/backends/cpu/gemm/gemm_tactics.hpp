@@ -1,6 +1,7 @@
 // The GEMM-based tactics of the CPU backend, one instance per ISA level, registered in
 // cpu_backend.cpp: sgemm (gemm.hpp) behind Gemm/MatMul layers and behind convolutions that
-// are a GEMM (1x1 convolutions directly, every other convolution through im2col).
+// are a GEMM (1x1 convolutions directly, every other convolution through im2col, transposed
+// convolutions through col2im).
 #pragma once
 
 #include "backends/backend.hpp"
@@ -18,5 +19,10 @@ const Tactic& conv1x1_gemm_tactic(CpuIsa isa);
 /// dilations, pads, auto_pad, groups) as W x im2col(X), the im2col matrix built in the
 /// workspace a column chunk at a time.
 const Tactic& conv_im2col_tactic(CpuIsa isa);
+/// cpu.f32_conv_transpose_gemm_<isa>: 1-D/2-D/3-D ConvTranspose (strides, dilations, pads,
+/// output_padding, output_shape, auto_pad, groups) as W_g^T X_g per image and group into a
+/// column buffer in the workspace, then col2im into Y (an interleaving for kernel == stride);
+/// one input channel per group (depthwise) skips the GEMM.
+const Tactic& conv_transpose_gemm_tactic(CpuIsa isa);
 
 }  // namespace hone::cpu
