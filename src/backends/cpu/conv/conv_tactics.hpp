@@ -13,6 +13,8 @@ namespace hone::cpu {
 
 /// FusedConvBlocked: direct NCHW16c (AVX-512) and NCHW8c (AVX2) convolution (conv_nchwc.cpp).
 std::vector<const Tactic*> nchwc_conv_tactics();
+/// FusedConvBlocked, 3x3 stride 1: Winograd F(4x4, 3x3) in NCHW16c / NCHW8c (conv_winograd.cpp).
+std::vector<const Tactic*> winograd_conv_tactics();
 
 /// The geometry of a FusedConvBlocked layer with channel block `block` (pointers left null), or
 /// nullopt when it is not a float32 group-1 or depthwise convolution with a blocked output of
