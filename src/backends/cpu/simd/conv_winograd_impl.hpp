@@ -14,7 +14,8 @@
 #include <cstring>
 
 #include "backends/cpu/conv/conv_winograd.hpp"
-#include "backends/cpu/simd/conv_nchwc_impl.hpp"
+#include "backends/cpu/simd/activation_impl.hpp"
+#include "backends/cpu/simd/conv_nchwc_impl.hpp"  // pad_input
 
 namespace hone::cpu::simd {
 
@@ -59,15 +60,14 @@ struct WinogradKernel {
   static constexpr int64_t kPoints = 36;
   const NchwcConv& c;
   const WinogradPlan& p;
-  NchwcKernel<V> out;  // its store(): the epilogue and the output layout of the direct kernel
   int64_t in_blocks, out_blocks;
   const float* x;  // the padded copy
   float* v;        // [36][in_blocks][chunk][b]
   float* m;        // [36][out_blocks][chunk][b]
 
-  WinogradKernel(const NchwcConv& conv, const WinogradPlan& plan) : c(conv), p(plan), out(conv) {
-    in_blocks = out.in_blocks;
-    out_blocks = out.out_blocks;
+  WinogradKernel(const NchwcConv& conv, const WinogradPlan& plan) : c(conv), p(plan) {
+    in_blocks = (c.in_channels + kB - 1) / kB;
+    out_blocks = (c.out_channels + kB - 1) / kB;
   }
 
   // V of tile t (global number) for input block ib into chunk slot s; zeros when t is past
@@ -124,22 +124,40 @@ struct WinogradKernel {
     }
   }
 
-  // All `count` slots of a chunk for one point and output block group (R tiles at a time;
-  // a short last group uses the half-width tile).
+  // Slots s .. s+rem-1 (rem <= R): the narrowest tile of the ladder R, (R+1)/2, ... that
+  // holds them, so a chunk of 4 tiles (a 7x7 image) computes 4, not 14.
+  template <int R, int OB>
+  void gemm_rest(int64_t xi, int64_t ob0, int64_t s, int64_t rem) const {
+    if constexpr (R > 1) {
+      if (rem <= (R + 1) / 2) return gemm_rest<(R + 1) / 2, OB>(xi, ob0, s, rem);
+    }
+    gemm_tile<R, OB>(xi, ob0, s);
+  }
+
+  // All `count` slots of a chunk for one point and output block group, R tiles at a time.
   template <int R, int OB>
   void gemm_slots(int64_t xi, int64_t ob0, int64_t count) const {
     int64_t s = 0;
     for (; s + R <= count; s += R) gemm_tile<R, OB>(xi, ob0, s);
-    if (s < count) {
-      if (count - s <= R / 2) {
-        gemm_tile<R / 2, OB>(xi, ob0, s);
-      } else {
-        gemm_tile<R, OB>(xi, ob0, s);
+    if (s < count) gemm_rest<R, OB>(xi, ob0, s, count - s);
+  }
+
+  // v[0..n) through activation a: the common kinds inline, the others per vector.
+  static void activate(const ops::Activation& a, V* v, int n) {
+    switch (a.kind) {
+      case ops::ActivationKind::None: return;
+      case ops::ActivationKind::Relu:
+        for (int i = 0; i < n; ++i) v[i] = max(V::zero(), v[i]);
+        return;
+      default: {
+        const V alpha = V::broadcast(a.alpha), beta = V::broadcast(a.beta);
+        for (int i = 0; i < n; ++i) v[i] = apply_activation(a.kind, alpha, beta, v[i]);
       }
     }
   }
 
-  // Y of tile t (chunk slot s) for output block ob: A^T M A + bias through the epilogue.
+  // Y of tile t (chunk slot s) for output block ob: A^T M A + bias, then the epilogue of the
+  // direct kernel (activation, + Z, post activation, lanes past M zeroed) on its real pixels.
   void output_tile(int64_t t, int64_t s, int64_t ob) const {
     const int64_t point_stride = out_blocks * p.chunk * kB;
     const float* src = m + (ob * p.chunk + s) * kB;
@@ -150,15 +168,26 @@ struct WinogradKernel {
       winograd_output_1d(col, r);
       for (int i = 0; i < 4; ++i) tmp[i][j] = r[i];
     }
+    const V bias = V::load(c.bias + ob * kB);
+    V y[4][4];
+    for (int i = 0; i < 4; ++i) {
+      winograd_output_1d(tmp[i], y[i]);
+      for (int k = 0; k < 4; ++k) y[i][k] = y[i][k] + bias;
+    }
     const int64_t tx = t % p.tiles_w, ty = (t / p.tiles_w) % p.tiles_h, n = t / (p.tiles_w * p.tiles_h);
     const int64_t rows = std::min<int64_t>(4, c.out_h - 4 * ty), cols = std::min<int64_t>(4, c.out_w - 4 * tx);
-    const V bias = V::load(c.bias + ob * kB);
-    const V a = V::broadcast(c.activation.alpha), b = V::broadcast(c.activation.beta);
-    const V pa = V::broadcast(c.post_activation.alpha), pb = V::broadcast(c.post_activation.beta);
+    const int64_t real = c.out_channels - ob * kB;
+    activate(c.activation, &y[0][0], 16);
     for (int i = 0; i < rows; ++i) {
-      V r[4];
-      winograd_output_1d(tmp[i], r);
-      for (int k = 0; k < cols; ++k) out.store(r[k] + bias, n, ob, 4 * ty + i, 4 * tx + k, a, b, pa, pb);
+      const int64_t off = (((n * out_blocks + ob) * c.out_h + 4 * ty + i) * c.out_w + 4 * tx) * kB;
+      if (c.z) {
+        for (int k = 0; k < cols; ++k) y[i][k] = y[i][k] + V::load(c.z + off + k * kB);
+      }
+      activate(c.post_activation, y[i], static_cast<int>(cols));
+      for (int k = 0; k < cols; ++k) {
+        const V v = real < kB ? V::first_lanes(y[i][k], static_cast<size_t>(real)) : y[i][k];
+        v.store(c.y + off + k * kB);
+      }
     }
   }
 };
