@@ -70,15 +70,10 @@ struct WinogradKernel {
     out_blocks = (c.out_channels + kB - 1) / kB;
   }
 
-  // V of tile t (global number) for input block ib into chunk slot s; zeros when t is past
-  // the last tile (the GEMM's last register tile reads such slots).
+  // V of tile t (global number) for input block ib into chunk slot s.
   void input_tile(int64_t t, int64_t s, int64_t ib) const {
     float* dst = v + (ib * p.chunk + s) * kB;
     const int64_t point_stride = in_blocks * p.chunk * kB;
-    if (t >= p.tiles) {
-      for (int64_t xi = 0; xi < kPoints; ++xi) V::zero().store(dst + xi * point_stride);
-      return;
-    }
     const int64_t tx = t % p.tiles_w, ty = (t / p.tiles_w) % p.tiles_h, n = t / (p.tiles_w * p.tiles_h);
     const float* src = x + (((n * in_blocks + ib) * p.rows + 4 * ty) * p.cols + 4 * tx) * kB;
     V tmp[6][6];
@@ -124,22 +119,21 @@ struct WinogradKernel {
     }
   }
 
-  // Slots s .. s+rem-1 (rem <= R): the narrowest tile of the ladder R, (R+1)/2, ... that
-  // holds them, so a chunk of 4 tiles (a 7x7 image) computes 4, not 14.
+  // gemm_tile<width, OB> for a run-time width in 1..R.
   template <int R, int OB>
-  void gemm_rest(int64_t xi, int64_t ob0, int64_t s, int64_t rem) const {
+  void gemm_width(int64_t xi, int64_t ob0, int64_t s, int64_t width) const {
     if constexpr (R > 1) {
-      if (rem <= (R + 1) / 2) return gemm_rest<(R + 1) / 2, OB>(xi, ob0, s, rem);
+      if (width < R) return gemm_width<R - 1, OB>(xi, ob0, s, width);
     }
     gemm_tile<R, OB>(xi, ob0, s);
   }
 
-  // All `count` slots of a chunk for one point and output block group, R tiles at a time.
+  // All `count` slots of a chunk for one point and output block group, in register tiles of
+  // at most R slots and balanced widths: 16 slots with R = 14 as 8 + 8, not 14 + 2.
   template <int R, int OB>
   void gemm_slots(int64_t xi, int64_t ob0, int64_t count) const {
-    int64_t s = 0;
-    for (; s + R <= count; s += R) gemm_tile<R, OB>(xi, ob0, s);
-    if (s < count) gemm_rest<R, OB>(xi, ob0, s, count - s);
+    const int64_t groups = (count + R - 1) / R, width = (count + groups - 1) / groups;
+    for (int64_t s = 0; s < count; s += width) gemm_width<R, OB>(xi, ob0, s, std::min(width, count - s));
   }
 
   // v[0..n) through activation a: the common kinds inline, the others per vector.
@@ -206,10 +200,10 @@ void winograd_f43_conv(const NchwcConv& conv, const WinogradPlan& plan, ThreadPo
   const int64_t pairs = (k.out_blocks + 1) / 2;
   for (int64_t t0 = 0; t0 < plan.tiles; t0 += plan.chunk) {
     const int64_t count = std::min<int64_t>(plan.chunk, plan.tiles - t0);
-    // Slots up to the next multiple of R1 may be read by the GEMMs' last register tile.
-    const int64_t slots = std::min<int64_t>(plan.chunk, (count + R1 - 1) / R1 * R1);
-    pool.parallel_for(static_cast<size_t>(slots * k.in_blocks), [&](size_t item) {
-      const int64_t s = static_cast<int64_t>(item) / k.in_blocks, ib = static_cast<int64_t>(item) % k.in_blocks;
+    // Items by block, then tile: consecutive items read overlapping windows of X and write
+    // neighbouring slots of V (and for the output, of M and Y).
+    pool.parallel_for(static_cast<size_t>(count * k.in_blocks), [&](size_t item) {
+      const int64_t s = static_cast<int64_t>(item) % count, ib = static_cast<int64_t>(item) / count;
       k.input_tile(t0 + s, s, ib);
     });
     pool.parallel_for(static_cast<size_t>(WinogradKernel<V, R2, R1>::kPoints * pairs), [&](size_t item) {
@@ -221,7 +215,7 @@ void winograd_f43_conv(const NchwcConv& conv, const WinogradPlan& plan, ThreadPo
       }
     });
     pool.parallel_for(static_cast<size_t>(count * k.out_blocks), [&](size_t item) {
-      const int64_t s = static_cast<int64_t>(item) / k.out_blocks, ob = static_cast<int64_t>(item) % k.out_blocks;
+      const int64_t s = static_cast<int64_t>(item) % count, ob = static_cast<int64_t>(item) / count;
       k.output_tile(t0 + s, s, ob);
     });
   }
