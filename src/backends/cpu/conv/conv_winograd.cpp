@@ -18,7 +18,7 @@ constexpr int64_t kPoints = 36;  // 6x6 transformed positions per tile
 // core on the Zen 5 this was tuned on, 2 MiB on recent Intel cores).
 constexpr int64_t kChunkFloats = 128 * 1024;
 
-// The GEMM's widest register tile (tiles per tile with one output block), of the ISA files.
+// The GEMM's widest register tile (tiles, with one output block) in the ISA files.
 int64_t tile_group(int64_t block) { return block == 16 ? 28 : 12; }
 
 int64_t blocks(int64_t channels, int64_t block) { return (channels + block - 1) / block; }
