@@ -190,7 +190,9 @@ struct WinogradKernel {
 
 /// The whole convolution: the padded copy of X, then per chunk of tiles the three phases,
 /// each split over the pool: input transform (tile, input block), GEMMs (point, output block
-/// pair), output transform (tile, output block).
+/// pair), output transform (tile, output block). The output transform of one chunk and the
+/// input transform of the next share a loop (they touch M and V respectively), so a chunk
+/// costs two of the pool's barriers, not three.
 template <class V, int R2, int R1>
 void winograd_f43_conv(const NchwcConv& conv, const WinogradPlan& plan, ThreadPool& pool) {
   WinogradKernel<V, R2, R1> k(conv, plan);
@@ -200,14 +202,21 @@ void winograd_f43_conv(const NchwcConv& conv, const WinogradPlan& plan, ThreadPo
   k.v = ws + plan.input_floats;
   k.m = k.v + plan.v_floats;
   const int64_t pairs = (k.out_blocks + 1) / 2;
-  for (int64_t t0 = 0; t0 < plan.tiles; t0 += plan.chunk) {
-    const int64_t count = std::min<int64_t>(plan.chunk, plan.tiles - t0);
+  int64_t done_t0 = 0, done_count = 0;  // the chunk whose products wait in M
+  for (int64_t t0 = 0;; t0 += plan.chunk) {
+    const int64_t count = std::clamp<int64_t>(plan.tiles - t0, 0, plan.chunk);
     // Items by block, then tile: consecutive items read overlapping windows of X and write
     // neighbouring slots of V (and for the output, of M and Y).
-    pool.parallel_for(static_cast<size_t>(count * k.in_blocks), [&](size_t item) {
-      const int64_t s = static_cast<int64_t>(item) % count, ib = static_cast<int64_t>(item) / count;
-      k.input_tile(t0 + s, s, ib);
+    const int64_t outputs = done_count * k.out_blocks;
+    pool.parallel_for(static_cast<size_t>(outputs + count * k.in_blocks), [&](size_t item) {
+      const int64_t i = static_cast<int64_t>(item);
+      if (i < outputs) {
+        k.output_tile(done_t0 + i % done_count, i % done_count, i / done_count);
+      } else {
+        k.input_tile(t0 + (i - outputs) % count, (i - outputs) % count, (i - outputs) / count);
+      }
     });
+    if (count == 0) break;
     pool.parallel_for(static_cast<size_t>(WinogradKernel<V, R2, R1>::kPoints * pairs), [&](size_t item) {
       const int64_t xi = static_cast<int64_t>(item) / pairs, ob0 = 2 * (static_cast<int64_t>(item) % pairs);
       if (ob0 + 1 < k.out_blocks) {
@@ -216,10 +225,8 @@ void winograd_f43_conv(const NchwcConv& conv, const WinogradPlan& plan, ThreadPo
         k.template gemm_slots<R1, 1>(xi, ob0, count);
       }
     });
-    pool.parallel_for(static_cast<size_t>(count * k.out_blocks), [&](size_t item) {
-      const int64_t s = static_cast<int64_t>(item) % count, ob = static_cast<int64_t>(item) / count;
-      k.output_tile(t0 + s, s, ob);
-    });
+    done_t0 = t0;
+    done_count = count;
   }
 }
 
