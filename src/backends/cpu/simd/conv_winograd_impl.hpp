@@ -5,13 +5,12 @@
 // Every vector holds the b channels of one block, so the transforms are the 1-D formulas
 // below applied lane-wise, first down the 6 rows of a tile and then along the 6 columns. The
 // GEMMs use the direct kernel's register blocking: R tiles by one or two output blocks of
-// accumulators, one broadcast V value per tile times one U vector per output block.
+// accumulators, one broadcast value of a tile's V times one U vector per output block.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #include "backends/cpu/conv/conv_winograd.hpp"
 #include "backends/cpu/simd/activation_impl.hpp"
