@@ -21,8 +21,9 @@ class ReferenceTactic final : public Tactic {
 class CpuBackend final : public Backend {
  public:
   CpuBackend() {
-    // Blocked convolutions (conv/conv_tactics.hpp).
+    // Blocked convolutions: direct, then Winograd for 3x3 stride 1 (conv/conv_tactics.hpp).
     for (const Tactic* t : nchwc_conv_tactics()) tactics_.push_back(t);
+    for (const Tactic* t : winograd_conv_tactics()) tactics_.push_back(t);
     // GEMM-based: Gemm/MatMul, 1x1, im2col and transposed convolutions (gemm/gemm_tactics.hpp).
     for (CpuIsa isa : {CpuIsa::Avx512, CpuIsa::Avx2, CpuIsa::Baseline}) {
       tactics_.push_back(&gemm_tactic(isa));

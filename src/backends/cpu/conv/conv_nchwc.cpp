@@ -59,11 +59,7 @@ void run_nchwc_conv(CpuIsa isa, const NchwcConv& conv, ThreadPool& pool) {
   }
 }
 
-namespace {
-
-// The geometry of a FusedConvBlocked layer: NchwcConv without pointers, or nullopt when the
-// kernel does not compute it exactly (then the reference tactic does).
-std::optional<NchwcConv> geometry_of(const LayerDesc& layer, int64_t block) {
+std::optional<NchwcConv> nchwc_geometry(const LayerDesc& layer, int64_t block) {
   const ir::Node& n = *layer.node;
   if (n.kind() != ir::OpKind::FusedConvBlocked || layer.input_types.size() < 2 || layer.output_types.empty()) {
     return std::nullopt;
@@ -123,53 +119,68 @@ std::optional<NchwcConv> geometry_of(const LayerDesc& layer, int64_t block) {
   return c;
 }
 
+Result<NchwcConv> nchwc_bind(const LayerRun& run, int64_t block) {
+  ops::KernelContext& k = run.kernel;
+  LayerDesc desc;
+  desc.node = &k.node();
+  for (size_t i = 0; i < k.num_inputs(); ++i) {
+    desc.input_types.push_back(
+        k.has_input(i) ? ir::Type::tensor(k.input(i).dtype(), ir::TensorShape::of(k.input(i).shape())) : ir::Type());
+  }
+  const Tensor& y = k.output(0);
+  desc.output_types.push_back(ir::Type::tensor(y.dtype(), ir::TensorShape::of(y.shape())));
+  std::optional<NchwcConv> c = nchwc_geometry(desc, block);
+  if (!c || run.packed.size() != 2) return k.error("the layer no longer matches its prepared blocked convolution");
+  HONE_ASSIGN_OR_RETURN(ops::Epilogue e, ops::read_epilogue(k));
+  c->x = k.input(0).data<float>();
+  c->weights = run.packed[0].data<float>();
+  c->bias = run.packed[1].data<float>();
+  c->z = k.has_input(ops::kEpilogueResidualInput) ? k.input(ops::kEpilogueResidualInput).data<float>() : nullptr;
+  c->y = k.output(0).data<float>();
+  c->activation = e.activation;
+  c->post_activation = e.post_activation;
+  return *c;
+}
+
+Result<Tensor> nchwc_padded_bias(const LayerDesc& layer, const NchwcConv& c) {
+  const int64_t padded = (c.out_channels + c.block - 1) / c.block * c.block;
+  HONE_ASSIGN_OR_RETURN(Tensor b, Tensor::create(DataType::Float, {padded}));
+  std::memset(b.data<float>(), 0, static_cast<size_t>(padded) * sizeof(float));
+  if (const ir::Value* bias = layer.node->input(2)) {
+    std::memcpy(b.data<float>(), bias->constant().data<float>(), static_cast<size_t>(c.out_channels) * sizeof(float));
+  }
+  return b;
+}
+
+namespace {
+
 class NchwcConvTactic final : public Tactic {
  public:
   NchwcConvTactic(CpuIsa isa, int64_t block, std::string id) : isa_(isa), block_(block), id_(std::move(id)) {}
   std::string_view id() const override { return id_; }
   std::vector<std::string> required_isa() const override { return isa_features(isa_); }
   bool supports(const LayerDesc& layer, const CpuFeatures& cpu) const override {
-    return has_isa(cpu, isa_) && geometry_of(layer, block_).has_value();
+    return has_isa(cpu, isa_) && nchwc_geometry(layer, block_).has_value();
   }
   size_t workspace_bytes(const LayerDesc& layer) const override {
-    std::optional<NchwcConv> c = geometry_of(layer, block_);
+    std::optional<NchwcConv> c = nchwc_geometry(layer, block_);
     return c ? nchwc_workspace_floats(*c) * sizeof(float) : 0;
   }
   Result<std::vector<Tensor>> prepare(const LayerDesc& layer) const override {
-    std::optional<NchwcConv> c = geometry_of(layer, block_);
+    std::optional<NchwcConv> c = nchwc_geometry(layer, block_);
     if (!c) return internal_error("the layer is not a blocked convolution this tactic runs");
     HONE_ASSIGN_OR_RETURN(Tensor w, Tensor::create(DataType::Float, {static_cast<int64_t>(nchwc_weight_floats(*c))}));
     pack_nchwc_weights(*c, layer.node->input(1)->constant().data<float>(), w.data<float>());
-    const int64_t padded = (c->out_channels + block_ - 1) / block_ * block_;
-    HONE_ASSIGN_OR_RETURN(Tensor b, Tensor::create(DataType::Float, {padded}));
-    if (const ir::Value* bias = layer.node->input(2)) {
-      std::memcpy(b.data<float>(), bias->constant().data<float>(), static_cast<size_t>(c->out_channels) * sizeof(float));
-    }
+    HONE_ASSIGN_OR_RETURN(Tensor b, nchwc_padded_bias(layer, *c));
     return std::vector<Tensor>{std::move(w), std::move(b)};
   }
   Status run(const LayerRun& run) const override {
-    ops::KernelContext& k = run.kernel;
-    LayerDesc desc;
-    desc.node = &k.node();
-    for (size_t i = 0; i < k.num_inputs(); ++i) {
-      desc.input_types.push_back(k.has_input(i) ? ir::Type::tensor(k.input(i).dtype(), ir::TensorShape::of(k.input(i).shape()))
-                                                : ir::Type());
+    HONE_ASSIGN_OR_RETURN(NchwcConv c, nchwc_bind(run, block_));
+    if (run.workspace.size() < nchwc_workspace_floats(c) * sizeof(float)) {
+      return run.kernel.error("workspace too small");
     }
-    const Tensor& y = k.output(0);
-    desc.output_types.push_back(ir::Type::tensor(y.dtype(), ir::TensorShape::of(y.shape())));
-    std::optional<NchwcConv> c = geometry_of(desc, block_);
-    if (!c || run.packed.size() != 2) return k.error("the layer no longer matches its prepared blocked convolution");
-    HONE_ASSIGN_OR_RETURN(ops::Epilogue e, ops::read_epilogue(k));
-    c->x = k.input(0).data<float>();
-    c->weights = run.packed[0].data<float>();
-    c->bias = run.packed[1].data<float>();
-    c->z = k.has_input(ops::kEpilogueResidualInput) ? k.input(ops::kEpilogueResidualInput).data<float>() : nullptr;
-    c->y = k.output(0).data<float>();
-    if (run.workspace.size() < nchwc_workspace_floats(*c) * sizeof(float)) return k.error("workspace too small");
-    c->workspace = reinterpret_cast<float*>(run.workspace.data());
-    c->activation = e.activation;
-    c->post_activation = e.post_activation;
-    run_nchwc_conv(isa_, *c, run.pool);
+    c.workspace = reinterpret_cast<float*>(run.workspace.data());
+    run_nchwc_conv(isa_, c, run.pool);
     return Status::ok();
   }
 
