@@ -2,6 +2,7 @@
 #include "core/thread_pool.hpp"
 
 #include <pthreadpool.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <fstream>
@@ -28,7 +29,7 @@ void ThreadPool::run_1d(size_t n, void (*task)(void*, size_t), void* ctx) {
     for (size_t i = 0; i < n; ++i) task(ctx, i);
     return;
   }
-  pthreadpool_parallelize_1d(pool_, task, ctx, n, PTHREADPOOL_FLAG_YIELD_WORKERS);
+  pthreadpool_parallelize_1d(pool_, task, ctx, n, spin_ ? 0 : PTHREADPOOL_FLAG_YIELD_WORKERS);
 }
 
 void ThreadPool::run_2d(size_t n0, size_t n1, void (*task)(void*, size_t, size_t), void* ctx) {
@@ -38,11 +39,26 @@ void ThreadPool::run_2d(size_t n0, size_t n1, void (*task)(void*, size_t, size_t
     }
     return;
   }
-  pthreadpool_parallelize_2d(pool_, task, ctx, n0, n1, PTHREADPOOL_FLAG_YIELD_WORKERS);
+  pthreadpool_parallelize_2d(pool_, task, ctx, n0, n1, spin_ ? 0 : PTHREADPOOL_FLAG_YIELD_WORKERS);
 }
 
 void ThreadPool::sleep_workers() {
   if (!pool_) return;
+  // The wait policy of the next runs: any involuntary context switch of this process since the
+  // last run means another thread wanted these cores, and spinning workers would take its time
+  // slices and then stall a loop until they are scheduled again: wait in the kernel for the
+  // next kYieldRuns runs. A run without one returns to spinning after them.
+  struct rusage usage {};
+  if (getrusage(RUSAGE_SELF, &usage) == 0) {
+    const int64_t switches = usage.ru_nivcsw;
+    if (last_involuntary_switches_ >= 0 && switches > last_involuntary_switches_) {
+      spin_ = false;
+      yield_runs_left_ = kYieldRuns;
+    } else if (yield_runs_left_ > 0 && --yield_runs_left_ == 0) {
+      spin_ = true;
+    }
+    last_involuntary_switches_ = switches;
+  }
   // An empty loop with the yield flag: each worker finishes it and blocks on a futex instead
   // of spinning for the next command.
   pthreadpool_parallelize_1d(

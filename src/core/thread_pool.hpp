@@ -1,10 +1,12 @@
 // ThreadPool: the worker threads kernels split their loops over (pthreadpool underneath, chosen
 // by measurement: bench/RESULTS.md). One pool per execution context, sized by the engine's or
-// the context's thread count. Workers wait in the kernel after every loop (pthreadpool's yield
-// flag; a hand-off costs ~0.9 us instead of 0.5 us spinning): an idle process uses no CPU
-// (ONNX Runtime's default spinning is the complaint this avoids), and on a machine where
-// another process keeps a core busy a spinning worker no longer burns its time slice and then
-// holds up the next loop until it is scheduled again.
+// the context's thread count. Between the loops of a run idle workers spin (the next layer's
+// loop starts without a wake-up: SqueezeNet at 2 threads 2.5 ms instead of 2.9); at the end of
+// every run the context calls sleep_workers(), so an idle process uses no CPU (ONNX Runtime's
+// default spinning is the complaint this avoids). When other threads compete for the cores
+// (seen as involuntary context switches during a run) the pool stops spinning for a while:
+// a spinning worker would burn its time slice, then hold up the next loop until it is
+// scheduled again (ResNet-50 at 2 threads beside one busy process: 390 ms spinning, 85 ms not).
 #pragma once
 
 #include <cstddef>
@@ -43,15 +45,23 @@ class ThreadPool {
            const_cast<void*>(static_cast<const void*>(&f)));
   }
 
-  /// Makes sure no worker spins (they already wait in the kernel after each loop).
+  /// Sends spinning workers to sleep until the next loop (a few microseconds); called at the
+  /// end of every run, it also picks the next runs' wait policy (spin, or sleep after every
+  /// loop while other threads compete for the cores).
   void sleep_workers();
+  /// Whether loops leave the workers spinning (false while the pool saw contention).
+  bool spinning() const { return spin_; }
 
  private:
   void run_1d(size_t n, void (*task)(void*, size_t), void* ctx);
   void run_2d(size_t n0, size_t n1, void (*task)(void*, size_t, size_t), void* ctx);
 
+  static constexpr int kYieldRuns = 16;
   int threads_ = 1;
   pthreadpool* pool_ = nullptr;
+  bool spin_ = true;
+  int yield_runs_left_ = 0;
+  int64_t last_involuntary_switches_ = -1;
 };
 
 /// The number of physical cores of this machine (SMT siblings counted once; at least 1): the

@@ -1,8 +1,11 @@
 // ThreadPool: every index of a loop runs exactly once whatever the thread count, on more than
-// one thread when the pool has several; the ISA levels of the CPU backend's dispatch.
+// one thread when the pool has several; no CPU used while idle; spinning stops under
+// contention; the ISA levels of the CPU backend's dispatch.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -47,6 +50,51 @@ TEST(ThreadPool, SeveralThreadsShareTheWork) {
   });
   EXPECT_EQ(ids.size(), 2u);
   EXPECT_GE(physical_core_count(), 1);
+}
+
+double process_cpu_seconds() {
+  struct rusage u {};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
+}
+
+TEST(ThreadPool, IdleWorkersUseNoCpu) {
+  ThreadPool pool(2);
+  std::atomic<size_t> sum{0};
+  for (int run = 0; run < 20; ++run) pool.parallel_for(1000, [&](size_t i) { sum += i; });
+  pool.sleep_workers();  // the end of a run
+  const double before = process_cpu_seconds();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const double used = process_cpu_seconds() - before;
+  EXPECT_LT(used, 0.03) << "workers spun while the pool was idle: " << used << " s of CPU in 0.3 s";
+}
+
+TEST(ThreadPool, ContentionStopsTheWorkersSpinning) {
+  ThreadPool pool(2);
+  EXPECT_TRUE(pool.spinning());
+  // More busy threads than cores for a while: this process's threads get preempted.
+  const unsigned busy = std::min(2 * std::max(1u, std::thread::hardware_concurrency()) + 2, 130u);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> hogs;
+  for (unsigned t = 0; t < busy; ++t) {
+    hogs.emplace_back([&] {
+      volatile double x = 0;
+      while (!stop.load(std::memory_order_relaxed)) x = x + 1.0;
+    });
+  }
+  pool.sleep_workers();  // a first run end: the policy's reference point
+  std::atomic<size_t> sum{0};
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(250);
+  while (std::chrono::steady_clock::now() < until) pool.parallel_for(64, [&](size_t i) { sum += i; });
+  stop = true;
+  for (std::thread& h : hogs) h.join();
+  pool.sleep_workers();
+  EXPECT_FALSE(pool.spinning()) << "the pool still spins after its threads were preempted";
+  // Loops still run completely while the workers wait in the kernel.
+  sum = 0;
+  pool.parallel_for(100, [&](size_t i) { sum += i; });
+  EXPECT_EQ(sum.load(), 4950u);
 }
 
 TEST(CpuDispatch, LevelsFollowTheFeatures) {
