@@ -159,15 +159,14 @@ Result<MemoryPlan> plan_memory(const ir::Graph& g, const TypeLookup& type_of, co
     bool eligible = n.num_inputs() > 0;
     std::unordered_set<const ir::Value*> seen;
     for (const ir::Value* in : n.inputs()) {
-      // Each input: produced by a layer into the arena, read only by this Concat, not an
-      // alias of something else, and not given twice.
-      if (!in || !info.count(in) || info[in].uses != 1 || alias.count(in) || !seen.insert(in).second) {
+      // Each input: produced by a layer into the arena, not already placed inside another
+      // value (a view, a Split part, another Concat's input), and not given twice. Other
+      // readers are fine: nothing writes a slice twice, and the buffer lives until the last
+      // reader of any member. An input that holds others (an earlier Concat, DenseNet's
+      // growing feature maps) moves into this output with them.
+      if (!in || !info.count(in) || alias.count(in) || !seen.insert(in).second) {
         eligible = false;
         break;
-      }
-      // Nothing else may already live inside this input (e.g. a view of it).
-      for (const auto& [child, a] : alias) {
-        if (a.parent == in) eligible = false;
       }
     }
     if (!eligible) continue;

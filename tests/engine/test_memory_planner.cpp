@@ -134,7 +134,7 @@ TEST(MemoryPlanner, ConcatInputsAreWrittenInPlace) {
   expect_no_conflicts(m.g, p2);
 }
 
-TEST(MemoryPlanner, ConcatInputWithAnotherReaderIsNotElided) {
+TEST(MemoryPlanner, ConcatInputWithAnotherReaderStaysInPlace) {
   Net n;
   ir::Value* x = n.value("x", {1, 4});
   n.g.add_input(x);
@@ -142,17 +142,72 @@ TEST(MemoryPlanner, ConcatInputWithAnotherReaderIsNotElided) {
   ir::Value* b = n.value("b", {1, 4});
   ir::Value* c = n.value("c", {1, 8});
   ir::Value* d = n.value("d", {1, 4});
+  ir::Value* y = n.value("y", {1, 8});
   n.node(OpKind::Relu, "Relu", {x}, {a});
   n.node(OpKind::Relu, "Relu", {x}, {b});
   ir::Attributes axis;
   axis.set("axis", ir::Attribute::of_int(1));
   n.node(OpKind::Concat, "Concat", {a, b}, {c}, axis);
-  n.node(OpKind::Relu, "Relu", {a}, {d});
-  n.g.add_output(c);
+  n.node(OpKind::Relu, "Relu", {a}, {d});  // a is read after the Concat too: from c's bytes
+  n.node(OpKind::Relu, "Relu", {c}, {y});
   n.g.add_output(d);
+  n.g.add_output(y);
   MemoryPlan plan = n.plan();
-  EXPECT_FALSE(plan.elided[2]);
-  expect_no_conflicts(n.g, plan);
+  EXPECT_TRUE(plan.elided[2]);
+  EXPECT_EQ(plan.offsets.at(a), plan.offsets.at(c));
+  expect_no_conflicts(n.g, plan, {{a, c}, {b, c}});
+
+  // A graph output among the Concat's values (here the Concat's own output) stays a copy.
+  Net m;
+  ir::Value* x2 = m.value("x", {1, 4});
+  m.g.add_input(x2);
+  ir::Value* a2 = m.value("a", {1, 4});
+  ir::Value* b2 = m.value("b", {1, 4});
+  ir::Value* c2 = m.value("c", {1, 8});
+  m.node(OpKind::Relu, "Relu", {x2}, {a2});
+  m.node(OpKind::Relu, "Relu", {x2}, {b2});
+  m.node(OpKind::Concat, "Concat", {a2, b2}, {c2}, axis);
+  m.g.add_output(c2);
+  EXPECT_FALSE(m.plan().elided[2]);
+}
+
+TEST(MemoryPlanner, ChainedConcatsShareOneBuffer) {
+  // DenseNet's dense block: each layer's output joins all earlier ones, which the next layer
+  // also reads. Every Concat is elided; the block's features live in the last one's buffer.
+  Net n;
+  ir::Value* x = n.value("x", {1, 2, 3});
+  n.g.add_input(x);
+  ir::Attributes axis;
+  axis.set("axis", ir::Attribute::of_int(1));
+  ir::Value* f = n.value("f0", {1, 2, 3});
+  n.node(OpKind::Relu, "Relu", {x}, {f});
+  std::vector<ir::Value*> concats, news{f};
+  for (int l = 1; l <= 3; ++l) {
+    ir::Value* r = n.value("r" + std::to_string(l), f->type().shape.to_static());
+    n.node(OpKind::Sigmoid, "Sigmoid", {f}, {r});  // reads the features so far
+    ir::Value* y = n.value("y" + std::to_string(l), {1, 2, 3});
+    n.node(OpKind::Relu, "Relu", {r}, {y});  // stands in for the layer's conv (2 new channels)
+    Shape s = f->type().shape.to_static();
+    s[1] += 2;
+    ir::Value* c = n.value("c" + std::to_string(l), s);
+    n.node(OpKind::Concat, "Concat", {f, y}, {c}, axis);
+    concats.push_back(c);
+    news.push_back(y);
+    f = c;
+  }
+  ir::Value* out = n.value("out", f->type().shape.to_static());
+  n.node(OpKind::Relu, "Relu", {f}, {out});
+  n.g.add_output(out);
+  MemoryPlan plan = n.plan();
+  for (size_t i = 0; i < n.g.nodes().size(); ++i) {
+    if (n.g.nodes()[i]->kind() == OpKind::Concat) {
+      EXPECT_TRUE(plan.elided[i]) << "node " << i;
+    }
+  }
+  const uint64_t base = plan.offsets.at(concats.back());
+  for (ir::Value* c : concats) EXPECT_EQ(plan.offsets.at(c), base) << c->name();
+  // f0 first, then each layer's 2 new channels (6 floats) in order.
+  for (size_t l = 0; l < news.size(); ++l) EXPECT_EQ(plan.offsets.at(news[l]), base + l * 24) << news[l]->name();
 }
 
 TEST(MemoryPlanner, SplitOutputsAreViewsOfTheInput) {
