@@ -44,18 +44,19 @@ void ThreadPool::run_2d(size_t n0, size_t n1, void (*task)(void*, size_t, size_t
 
 void ThreadPool::sleep_workers() {
   if (!pool_) return;
-  // The wait policy of the next runs: any involuntary context switch of this process since the
-  // last run means another thread wanted these cores, and spinning workers would take its time
-  // slices and then stall a loop until they are scheduled again: wait in the kernel for the
-  // next kYieldRuns runs. A run without one returns to spinning after them.
+  // The wait policy of the next runs, from this process's involuntary context switches per
+  // run (averaged: a quiet machine still shows one every ten runs or so): when other threads
+  // keep wanting these cores, spinning workers would take their time slices and then stall a
+  // loop until they are scheduled again, so the workers wait in the kernel after every loop;
+  // when the switches die down they spin again.
   struct rusage usage {};
   if (getrusage(RUSAGE_SELF, &usage) == 0) {
     const int64_t switches = usage.ru_nivcsw;
-    if (last_involuntary_switches_ >= 0 && switches > last_involuntary_switches_) {
-      spin_ = false;
-      yield_runs_left_ = kYieldRuns;
-    } else if (yield_runs_left_ > 0 && --yield_runs_left_ == 0) {
-      spin_ = true;
+    if (last_involuntary_switches_ >= 0) {
+      const double run_switches = static_cast<double>(switches - last_involuntary_switches_);
+      switch_rate_ = 0.75 * switch_rate_ + 0.25 * run_switches;
+      if (spin_ && switch_rate_ > kContendedRate) spin_ = false;
+      else if (!spin_ && switch_rate_ < kQuietRate) spin_ = true;
     }
     last_involuntary_switches_ = switches;
   }

@@ -3,8 +3,8 @@
 // the context's thread count. Between the loops of a run idle workers spin (the next layer's
 // loop starts without a wake-up: SqueezeNet at 2 threads 2.5 ms instead of 2.9); at the end of
 // every run the context calls sleep_workers(), so an idle process uses no CPU (ONNX Runtime's
-// default spinning is the complaint this avoids). When other threads compete for the cores
-// (seen as involuntary context switches during a run) the pool stops spinning for a while:
+// default spinning is the complaint this avoids). While other threads compete for the cores
+// (seen as involuntary context switches, averaged over runs) the pool does not spin:
 // a spinning worker would burn its time slice, then hold up the next loop until it is
 // scheduled again (ResNet-50 at 2 threads beside one busy process: 390 ms spinning, 85 ms not).
 #pragma once
@@ -56,11 +56,13 @@ class ThreadPool {
   void run_1d(size_t n, void (*task)(void*, size_t), void* ctx);
   void run_2d(size_t n0, size_t n1, void (*task)(void*, size_t, size_t), void* ctx);
 
-  static constexpr int kYieldRuns = 16;
+  // Involuntary context switches per run (a moving average) above which the workers stop
+  // spinning, and below which they spin again.
+  static constexpr double kContendedRate = 0.5, kQuietRate = 0.15;
   int threads_ = 1;
   pthreadpool* pool_ = nullptr;
   bool spin_ = true;
-  int yield_runs_left_ = 0;
+  double switch_rate_ = 0;
   int64_t last_involuntary_switches_ = -1;
 };
 
