@@ -161,12 +161,16 @@ TEST(NchwcConv, MatchesTheReferenceOverShapesAndAttributes) {
   cases.push_back(plain_first);
   for (int64_t c : {8, 16, 24}) {
     for (int64_t s : {1, 2}) {
-      Case dw;
-      dw.depthwise = true;
-      dw.c = dw.m = c;
-      dw.stride = s;
-      dw.w = 23;
-      cases.push_back(dw);
+      for (int64_t k : {3, 5}) {  // depthwise 3x3 and 5x5 (MobileNet, EfficientNet)
+        Case dw;
+        dw.depthwise = true;
+        dw.c = dw.m = c;
+        dw.stride = s;
+        dw.k = k;
+        dw.pad = k / 2;
+        dw.w = 23;
+        cases.push_back(dw);
+      }
     }
   }
   Case epi;
