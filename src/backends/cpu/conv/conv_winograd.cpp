@@ -44,7 +44,9 @@ WinogradPlan winograd_plan(const NchwcConv& c) {
   // A 4x4 tile reads a 6x6 window: output pixel (oh, ow) at padded (oh, ow) .. (oh + 2, ow + 2).
   p.rows = std::max(4 * p.tiles_h + 2, c.in_h + c.pad_top);
   p.cols = std::max(4 * p.tiles_w + 2, c.in_w + c.pad_left);
-  p.input_floats = aligned(c.batch * in_blocks * p.rows * p.cols * c.block);
+  // A blocked X is read in place (tiles over its borders read zeros); a plain one is copied.
+  p.copy_input = !c.input_blocked;
+  p.input_floats = p.copy_input ? aligned(c.batch * in_blocks * p.rows * p.cols * c.block) : 0;
   p.v_floats = aligned(kPoints * in_blocks * p.chunk * c.block);
   p.m_floats = aligned(kPoints * out_blocks * p.chunk * c.block);
   return p;

@@ -31,6 +31,7 @@ struct WinogradPlan {
   int64_t tiles = 0;                 // of the whole batch, numbered (n, tile row, tile column)
   int64_t chunk = 0;                 // tiles per chunk: a multiple of the GEMM's register tile
   int64_t rows = 0, cols = 0;        // of the padded copy of X (the image at pad_top, pad_left)
+  bool copy_input = true;            // X is copied (plain X), else read in place (blocked X)
   size_t input_floats = 0, v_floats = 0, m_floats = 0;  // the three workspace parts
 };
 

@@ -60,7 +60,11 @@ struct WinogradKernel {
   const NchwcConv& c;
   const WinogradPlan& p;
   int64_t in_blocks, out_blocks;
-  const float* x;  // the padded copy
+  // X as the tiles read it, src_rows x src_cols per plane: the padded copy (tile (ty, tx)
+  // starts at row 4 ty, column 4 tx), or X itself (it starts at 4 ty - off_top, 4 tx -
+  // off_left: the pads).
+  const float* x;
+  int64_t src_rows = 0, src_cols = 0, off_top = 0, off_left = 0;
   float* v;        // [36][in_blocks][chunk][b]
   float* m;        // [36][out_blocks][chunk][b]
 
@@ -74,11 +78,24 @@ struct WinogradKernel {
     float* dst = v + (ib * p.chunk + s) * kB;
     const int64_t point_stride = in_blocks * p.chunk * kB;
     const int64_t tx = t % p.tiles_w, ty = (t / p.tiles_w) % p.tiles_h, n = t / (p.tiles_w * p.tiles_h);
-    const float* src = x + (((n * in_blocks + ib) * p.rows + 4 * ty) * p.cols + 4 * tx) * kB;
+    const int64_t r0 = 4 * ty - off_top, c0 = 4 * tx - off_left;
+    const float* plane = x + (n * in_blocks + ib) * src_rows * src_cols * kB;
+    const bool inside = r0 >= 0 && c0 >= 0 && r0 + 6 <= src_rows && c0 + 6 <= src_cols;
     V tmp[6][6];
     for (int j = 0; j < 6; ++j) {
       V d[6], r[6];
-      for (int i = 0; i < 6; ++i) d[i] = V::load(src + (i * p.cols + j) * kB);
+      if (inside) {
+        for (int i = 0; i < 6; ++i) d[i] = V::load(plane + ((r0 + i) * src_cols + c0 + j) * kB);
+      } else {
+        // A tile over the image's border (the zero padding, or past the last row/column).
+        const int64_t col = c0 + j;
+        for (int i = 0; i < 6; ++i) {
+          const int64_t row = r0 + i;
+          d[i] = row >= 0 && row < src_rows && col >= 0 && col < src_cols
+                     ? V::load(plane + (row * src_cols + col) * kB)
+                     : V::zero();
+        }
+      }
       winograd_input_1d(d, r);
       for (int i = 0; i < 6; ++i) tmp[i][j] = r[i];
     }
@@ -187,7 +204,7 @@ struct WinogradKernel {
   }
 };
 
-/// The whole convolution: the padded copy of X, then per chunk of tiles the three phases,
+/// The whole convolution: the padded copy of a plain X, then per chunk of tiles the three phases,
 /// each split over the pool: input transform (tile, input block), GEMMs (point, output block
 /// pair), output transform (tile, output block). The output transform of one chunk and the
 /// input transform of the next share a loop (they touch M and V respectively), so a chunk
@@ -196,8 +213,19 @@ template <class V, int R2, int R1>
 void winograd_f43_conv(const NchwcConv& conv, const WinogradPlan& plan, ThreadPool& pool) {
   WinogradKernel<V, R2, R1> k(conv, plan);
   float* ws = conv.workspace;
-  pad_input<V>(conv, plan.rows, plan.cols, static_cast<int64_t>(V::kLanes), ws, pool);
-  k.x = ws;
+  if (plan.copy_input) {
+    pad_input<V>(conv, plan.rows, plan.cols, static_cast<int64_t>(V::kLanes), ws, pool);
+    k.x = ws;
+    k.src_rows = plan.rows;
+    k.src_cols = plan.cols;
+  } else {
+    // Blocked X in place: no copy pass, no extra read and write of X.
+    k.x = conv.x;
+    k.src_rows = conv.in_h;
+    k.src_cols = conv.in_w;
+    k.off_top = conv.pad_top;
+    k.off_left = conv.pad_left;
+  }
   k.v = ws + plan.input_floats;
   k.m = k.v + plan.v_floats;
   const int64_t pairs = (k.out_blocks + 1) / 2;
