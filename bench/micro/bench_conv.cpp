@@ -1,9 +1,9 @@
-// 3x3 stride-1 convolution micro-benchmarks (Google Benchmark): the Winograd F(4x4, 3x3)
-// tactic against the direct blocked one (FusedConvBlocked, NCHW16c with AVX-512 and NCHW8c
-// with AVX2, each level the host has), run through the same LayerRun an engine uses, on the 3x3
-// layers of ResNet-50, GoogLeNet, DenseNet-121 and YOLOv8n (pads 1, bias + ReLU epilogue).
-// Counter GFLOP/s counts the direct convolution's flops (2 C M 9 OH OW) for both, so the
-// two compare as speed.
+// Blocked convolution micro-benchmarks (Google Benchmark): on the 3x3 stride-1 layers of
+// ResNet-50, GoogLeNet, DenseNet-121 and YOLOv8n (pads 1) the Winograd F(4x4, 3x3) tactic
+// against the direct blocked one, and on their pointwise (1x1) layers the direct one
+// (FusedConvBlocked, NCHW16c with AVX-512 and NCHW8c with AVX2, each level the host has), run
+// through the same LayerRun an engine uses, bias + ReLU epilogue. Counter GFLOP/s counts the
+// direct convolution's flops (2 C M K K OH OW) for both, so the two compare as speed.
 //
 // Times: one thread over its CPU time (the machine is shared), two threads over wall time.
 //
@@ -33,6 +33,7 @@ double thread_cpu_seconds() {
 struct ConvShape {
   std::string name;
   int64_t c, h, w, m;
+  int64_t k = 3;  // 3 (pads 1) or 1 (pointwise)
 };
 
 // The 3x3 stride-1 layers, named after their model and place.
@@ -55,6 +56,15 @@ std::vector<ConvShape> shapes() {
       {"yolov8n.c2f_32x80x80", 32, 80, 80, 32},
       {"yolov8n.c2f_64x40x40", 64, 40, 40, 64},
       {"yolov8n.c2f_128x20x20", 128, 20, 20, 128},
+      {"resnet50.1x1_64to256x56x56", 64, 56, 56, 256, 1},
+      {"resnet50.1x1_256to64x56x56", 256, 56, 56, 64, 1},
+      {"resnet50.1x1_128to512x28x28", 128, 28, 28, 512, 1},
+      {"resnet50.1x1_1024to256x14x14", 1024, 14, 14, 256, 1},
+      {"resnet50.1x1_512to2048x7x7", 512, 7, 7, 2048, 1},
+      {"densenet121.1x1_256to128x56x56", 256, 56, 56, 128, 1},
+      {"squeezenet.1x1_512to1000x13x13", 512, 13, 13, 1000, 1},
+      {"yolov8n.1x1_48to32x160x160", 48, 160, 160, 32, 1},
+      {"yolov8n.1x1_192to64x80x80", 192, 80, 80, 64, 1},
   };
 }
 
@@ -64,9 +74,10 @@ LayerCase conv_case(const ConvShape& s, int64_t block) {
   c.domain = "hone";
   c.opset = 1;
   auto x = ops::to_blocked(random_tensor({1, s.c, s.h, s.w}, 1), block);
-  c.inputs = {x.value(), random_tensor({s.m, s.c, 3, 3}, 2, -0.1f, 0.1f), random_tensor({s.m}, 3)};
+  c.inputs = {x.value(), random_tensor({s.m, s.c, s.k, s.k}, 2, -0.1f, 0.1f), random_tensor({s.m}, 3)};
   c.constant = {false, true, true};
-  c.attrs = make_attrs({{"pads", ir::Attribute::of_ints({1, 1, 1, 1})},
+  const int64_t pad = s.k / 2;
+  c.attrs = make_attrs({{"pads", ir::Attribute::of_ints({pad, pad, pad, pad})},
                         {"block", ir::Attribute::of_int(block)},
                         {"activation", ir::Attribute::of_string("Relu")}});
   return c;
@@ -103,7 +114,7 @@ void run_case(benchmark::State& state, const Prepared* p, const Tactic* tactic, 
     seconds += t;
   }
   const ConvShape& s = p->shape;
-  const double flops = 2.0 * static_cast<double>(s.c * s.m * 9 * s.h * s.w);
+  const double flops = 2.0 * static_cast<double>(s.c * s.m * s.k * s.k * s.h * s.w);
   state.counters["GFLOP/s"] = 1e-9 * flops * static_cast<double>(state.iterations()) / seconds;
 }
 
@@ -136,6 +147,7 @@ int main(int argc, char** argv) {
       auto p = std::make_unique<Prepared>(Prepared{s, std::move(c), std::move(layer).value()});
       for (int threads : {1, 2}) {
         for (const hone::Tactic* t : {direct, winograd}) {
+          if (s.k != 3 && t == winograd) continue;
           const std::string label = s.name + "/" + std::string(t->id()) + "/threads:" + std::to_string(threads);
           benchmark::RegisterBenchmark(label.c_str(), run_case, p.get(), t, threads)
               ->UseManualTime()
