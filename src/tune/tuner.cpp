@@ -17,6 +17,22 @@ namespace {
 // Relative timing difference under which two tactics count as equally fast.
 constexpr double kTimingNoise = 0.03;
 
+// Evicts [p, p + bytes) from every cache level, so a timed run reads it from memory as a
+// network's run does: its weights are evicted by the other layers' between two inferences
+// (ResNet-50 streams ~100 MB of them), and a tactic with bigger packed weights (Winograd's
+// are 4x the direct kernel's) must pay for them.
+void evict_from_caches(const void* p, size_t bytes) {
+#if defined(__x86_64__) || defined(__i386__)
+  const auto* b = static_cast<const char*>(p);
+  for (size_t i = 0; i < bytes; i += 64) _mm_clflush(b + i);
+  if (bytes > 0) _mm_clflush(b + bytes - 1);
+  _mm_mfence();
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
 bool allowed(const TuneOptions& options, std::string_view id) {
   if (options.allowed_tactics.empty()) return true;
   for (const std::string& a : options.allowed_tactics) {
@@ -63,26 +79,6 @@ std::string layer_signature(const LayerDesc& layer) {
   s += "|" + std::string(dtype_name(layer.precision));
   return s;
 }
-
-namespace {
-
-// Evicts [p, p + bytes) from every cache level, so a timed run reads it from memory as a
-// network's run does: its weights are evicted by the other layers' between two inferences
-// (ResNet-50 streams ~100 MB of them), and a tactic with bigger packed weights (Winograd's
-// are 4x the direct kernel's) must pay for them.
-void evict_from_caches(const void* p, size_t bytes) {
-#if defined(__x86_64__) || defined(__i386__)
-  const auto* b = static_cast<const char*>(p);
-  for (size_t i = 0; i < bytes; i += 64) _mm_clflush(b + i);
-  if (bytes > 0) _mm_clflush(b + bytes - 1);
-  _mm_mfence();
-#else
-  (void)p;
-  (void)bytes;
-#endif
-}
-
-}  // namespace
 
 Result<double> time_tactic(const Tactic& tactic, const LayerDesc& layer, std::span<const Tensor> packed, int iterations,
                            ThreadPool* pool, double give_up_ms) {
