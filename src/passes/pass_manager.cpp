@@ -33,7 +33,9 @@ std::vector<std::string> pass_names() {
 
 Result<std::vector<PassReport>> optimize(ir::Graph& g, const PassOptions& options) {
   std::vector<std::unique_ptr<Pass>> pipeline = default_passes(options);
-  const std::vector<std::string> known = pass_names();
+  std::vector<std::string> known = pass_names();
+  // The passes the builder runs after the pipeline (layout planning and what follows it).
+  known.insert(known.end(), {"layout_planning", "input_affine_fusion"});
   std::string unknown;
   for (const std::string& d : options.disabled) {
     if (std::find(known.begin(), known.end(), d) == known.end()) unknown += (unknown.empty() ? "" : ", ") + d;

@@ -68,5 +68,9 @@ std::unique_ptr<Pass> make_residual_add_fusion(const PassOptions& options);
 /// blocked channel layout NCHW[block]c, with reorders where blocked and plain layers meet
 /// (layout_planning.cpp). block < 2: nothing changes.
 std::unique_ptr<Pass> make_layout_planning(int64_t block);
+/// "input_affine_fusion": after layout planning, a per-channel Mul + Add (+ ReLU) read only by
+/// a pointwise blocked convolution becomes that convolution's input transform
+/// (input_affine_fusion.cpp).
+std::unique_ptr<Pass> make_input_affine_fusion();
 
 }  // namespace hone::passes

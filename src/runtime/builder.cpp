@@ -165,11 +165,18 @@ Result<engine::Plan> build_plan(std::unique_ptr<ir::Graph> network, const BuildC
   }
   // Layout planning: the backend's blocked channel layout between the layers that take it.
   const int64_t block = config.channel_block >= 0 ? config.channel_block : backend->blocked_channels(cpu);
-  if (config.optimize && block >= 2) {
+  auto disabled = [&](std::string_view pass) {
+    return std::find(config.passes.disabled.begin(), config.passes.disabled.end(), pass) != config.passes.disabled.end();
+  };
+  if (config.optimize && block >= 2 && !disabled("layout_planning")) {
     progress("layout", 0.25);
     HONE_ASSIGN_OR_RETURN(int rewrites, passes::make_layout_planning(block)->run(g));
     rep.passes.push_back({"layout_planning", rewrites});
     if (rewrites > 0) plan.build_options.emplace_back("channel block", std::to_string(block));
+    if (rewrites > 0 && !disabled("input_affine_fusion")) {
+      HONE_ASSIGN_OR_RETURN(int fused, passes::make_input_affine_fusion()->run(g));
+      rep.passes.push_back({"input_affine_fusion", fused});
+    }
   }
   HONE_RETURN_IF_ERROR(g.topological_sort());
   HONE_RETURN_IF_ERROR(ir::verify_graph(g));

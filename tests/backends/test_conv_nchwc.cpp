@@ -26,6 +26,8 @@ Tensor random(Shape shape, uint64_t seed, float lo = -1.0f, float hi = 1.0f) {
 struct Case {
   int64_t batch = 1, c = 16, m = 16, h = 9, w = 11, k = 3, stride = 1, dilation = 1, pad = 1;
   bool depthwise = false, input_blocked = true, z = false;
+  // The input transform X' = relu?(X * S + T) (inputs 4, 5; pointwise layers).
+  bool transform = false, transform_relu = false;
   std::string act, post;
   std::vector<float> act_params;
 };
@@ -34,7 +36,8 @@ std::string describe(const Case& t) {
   return "n" + std::to_string(t.batch) + " c" + std::to_string(t.c) + " m" + std::to_string(t.m) + " " +
          std::to_string(t.h) + "x" + std::to_string(t.w) + " k" + std::to_string(t.k) + " s" + std::to_string(t.stride) +
          " d" + std::to_string(t.dilation) + " p" + std::to_string(t.pad) + (t.depthwise ? " dw" : "") +
-         (t.input_blocked ? "" : " plain-in") + (t.z ? " Z" : "") + " " + t.act + "/" + t.post;
+         (t.input_blocked ? "" : " plain-in") + (t.z ? " Z" : "") + (t.transform ? " S,T" : "") +
+         (t.transform_relu ? "+relu" : "") + " " + t.act + "/" + t.post;
 }
 
 // Runs case t through the tactic of `block` and through the reference; compares.
@@ -45,7 +48,15 @@ void check(const Case& t, const Tactic& tactic, int64_t block, int threads, uint
   const Tensor x_plain = random({t.batch, t.c, t.h, t.w}, seed);
   auto x_b = ops::to_blocked(x_plain, block);
   ASSERT_TRUE(x_b.is_ok());
-  const Tensor x = t.input_blocked ? *x_b : x_plain;
+  Tensor x = t.input_blocked ? *x_b : x_plain;
+  if (t.input_blocked && t.c % block != 0) {
+    // Padding lanes may hold anything: what a kernel reads there must not matter.
+    const int64_t plane = x.dim(2) * x.dim(3) * block;  // floats of one channel block of one image
+    for (int64_t i = 0; i < x.numel(); ++i) {
+      const int64_t channel = (i / plane) % x.dim(1) * block + i % block;
+      if (channel >= t.c) x.data<float>()[i] = 1e30f;
+    }
+  }
   const int64_t group = t.depthwise ? t.c : 1;
   ir::Value* xv = g.add_value("x", ir::Type::tensor(DataType::Float, ir::TensorShape::of(x.shape())));
   g.add_input(xv);
@@ -78,6 +89,16 @@ void check(const Case& t, const Tactic& tactic, int64_t block, int threads, uint
     ins.push_back(zv);
     feeds.push_back(Datum::of(*z));
   }
+  if (t.transform) {
+    if (!t.z) ins.push_back(nullptr);
+    for (const char* name : {"s", "t"}) {
+      ir::Value* v = g.add_value(name);
+      v->set_constant(random({t.c}, seed + (name[0] == 's' ? 5 : 6), -1.5f, 1.5f));
+      v->set_type(ir::Type::tensor(DataType::Float, ir::TensorShape::of({t.c})));
+      ins.push_back(v);
+    }
+    if (t.transform_relu) a.set("input_activation", ir::Attribute::of_string("Relu"));
+  }
   ir::Value* yv = g.add_value("y");
   ir::Node* node = g.add_node(ir::OpKind::FusedConvBlocked, "FusedConvBlocked", "hone", "conv", 1, ins, {yv}, a);
   g.add_output(yv);
@@ -92,8 +113,13 @@ void check(const Case& t, const Tactic& tactic, int64_t block, int threads, uint
   ASSERT_TRUE(packed.is_ok()) << packed.status().to_string();
   std::vector<Datum> inputs = {feeds[0], Datum::of(wv->constant()), Datum::of(bv->constant())};
   if (t.z) inputs.push_back(feeds[1]);
+  if (t.transform) {
+    if (!t.z) inputs.emplace_back();
+    inputs.push_back(Datum::of(node->input(4)->constant()));
+    inputs.push_back(Datum::of(node->input(5)->constant()));
+  }
   std::vector<const Datum*> ptrs;
-  for (const Datum& d : inputs) ptrs.push_back(&d);
+  for (size_t i = 0; i < inputs.size(); ++i) ptrs.push_back(node->input(i) ? &inputs[i] : nullptr);
   std::vector<Datum> outs(1);
   outs[0].tensor = Tensor::zeros(DataType::Float, yv->type().shape.to_static());
   // Poison the output so every element the kernel must write is checked.
@@ -206,6 +232,24 @@ TEST(NchwcConv, MatchesTheReferenceOverShapesAndAttributes) {
   big_3x3.h = 6;
   big_3x3.w = 31;
   cases.push_back(big_3x3);
+  // The input transform of a pointwise layer (DenseNet's BN + ReLU before each 1x1 conv):
+  // channel counts around the block, big images (several chunks), with a residual.
+  for (int64_t c : {16, 20, 64, 200}) {
+    for (bool relu : {true, false}) {
+      Case tr;
+      tr.c = c;
+      tr.m = c == 20 ? 40 : 32;
+      tr.k = 1;
+      tr.pad = 0;
+      tr.h = c == 64 ? 56 : 7;
+      tr.w = c == 64 ? 56 : 9;
+      tr.transform = true;
+      tr.transform_relu = relu;
+      tr.act = "Relu";
+      tr.z = c == 200;
+      cases.push_back(tr);
+    }
+  }
   uint64_t seed = 100;
   for (auto [tactic, block] : tactics_here()) {
     for (const Case& t : cases) {

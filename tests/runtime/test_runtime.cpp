@@ -82,6 +82,69 @@ void expect_same(const std::vector<Datum>& got, const std::vector<Datum>& want) 
   }
 }
 
+// DenseNet's pre-activation: Concat (of c1 and c2 channels; a MaxPool of c1 when c2 is 0) ->
+// BN (as Mul, Add per channel) -> Relu -> 1x1 Conv.
+std::string preactivation_model(int64_t c1, int64_t c2) {
+  const int64_t c = c1 + c2;
+  ModelBuilder b(17);
+  b.input("x", DataType::Float, {1, 3, 10, 12});
+  b.initializer("w1", random_tensor({c1, 3, 3, 3}, 11));
+  b.initializer("scale", random_tensor({c, 1, 1}, 13));
+  b.initializer("shift", random_tensor({c, 1, 1}, 14));
+  b.initializer("wp", random_tensor({24, c, 1, 1}, 15));
+  b.initializer("bp", random_tensor({24}, 16));
+  auto pads = ir::Attribute::of_ints({1, 1, 1, 1});
+  b.node("Conv", {"x", "w1"}, {"a"}, "conv_a", {{"pads", pads}});
+  std::string features = "a";
+  if (c2 > 0) {
+    b.initializer("w2", random_tensor({c2, 3, 3, 3}, 12));
+    b.node("Conv", {"x", "w2"}, {"b"}, "conv_b", {{"pads", pads}});
+    b.node("Concat", {"a", "b"}, {"cat"}, "concat", {{"axis", ir::Attribute::of_int(1)}});
+    features = "cat";
+  } else {
+    // A pool keeps the BatchNorm from folding into conv_a.
+    b.node("MaxPool", {"a"}, {"pool"}, "pool",
+           {{"kernel_shape", ir::Attribute::of_ints({3, 3})}, {"pads", pads}});
+    features = "pool";
+  }
+  b.node("Mul", {features, "scale"}, {"m"}, "bn_scale");
+  b.node("Add", {"m", "shift"}, {"s"}, "bn_shift");
+  b.node("Relu", {"s"}, {"r"}, "relu");
+  b.node("Conv", {"r", "wp", "bp"}, {"y"}, "conv_1x1");
+  b.output("y", DataType::Float, {1, 24, 10, 12});
+  return b.serialize();
+}
+
+TEST(Builder, PreactivationBatchNormGoesIntoThePointwiseConv) {
+  if (!cpu::has_isa(CpuFeatures::host(), cpu::CpuIsa::Avx2)) GTEST_SKIP() << "no AVX2: no blocked layout";
+  // Whole blocks after a Concat, and a partial last block (20 channels).
+  for (auto [c1, c2] : {std::pair<int64_t, int64_t>{16, 32}, {20, 0}}) {
+    const std::string model = preactivation_model(c1, c2);
+    auto engine = build(model);
+    ASSERT_TRUE(engine);
+    size_t transformed = 0, elementwise = 0;
+    for (const auto& n : engine->plan().graph->nodes()) {
+      elementwise += n->kind() == ir::OpKind::FusedElementwise;
+      const ir::Attribute* a = n->attrs().find("input_activation");
+      transformed += a && a->s == "Relu";
+    }
+    EXPECT_EQ(transformed, 1u) << "channels " << c1 + c2;
+    EXPECT_EQ(elementwise, 0u);
+    const Tensor x = random_tensor({1, 3, 10, 12}, 17);
+    auto out = engine->create_context()->run({Datum::of(x)});
+    ASSERT_TRUE(out.is_ok()) << out.status().to_string();
+    expect_same(*out, reference_run(model, {x}));
+    // --disable-pass input_affine_fusion keeps the elementwise layer; same result.
+    BuildConfig off;
+    off.passes.disabled = {"input_affine_fusion"};
+    auto plain = build(model, off);
+    ASSERT_TRUE(plain);
+    size_t kept = 0;
+    for (const auto& n : plain->plan().graph->nodes()) kept += n->kind() == ir::OpKind::FusedElementwise;
+    EXPECT_EQ(kept, 1u);
+  }
+}
+
 TEST(Runtime, EngineMatchesReferenceExecutor) {
   const std::string model = branchy_model();
   auto engine = build(model);

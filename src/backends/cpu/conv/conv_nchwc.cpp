@@ -110,11 +110,28 @@ std::optional<NchwcConv> nchwc_geometry(const LayerDesc& layer, int64_t block) {
   c.pad_left = geo->pads_begin[1];
   if (y != Shape{c.batch, (c.out_channels + block - 1) / block, c.out_h, c.out_w, block}) return std::nullopt;
   if (n.input(3) && layer.input_types[3].shape.to_static() != y) return std::nullopt;
-  if (c.kernel_h == 1 && c.kernel_w == 1 && c.stride_h == 1 && c.stride_w == 1 && c.pad_top == 0 && c.pad_left == 0 &&
-      c.out_h == c.in_h && c.out_w == c.in_w && c.input_blocked) {
+  const bool pointwise = c.kernel_h == 1 && c.kernel_w == 1 && c.stride_h == 1 && c.stride_w == 1 &&
+                         c.pad_top == 0 && c.pad_left == 0 && c.out_h == c.in_h && c.out_w == c.in_w &&
+                         c.input_blocked;
+  if (pointwise) {
     // Pointwise: the image is one row of pixels (full tiles instead of one short one a row).
     c.in_w = c.out_w = c.in_h * c.in_w;
     c.in_h = c.out_h = 1;
+  }
+  if (n.input(4) || n.input(5)) {
+    // The input transform: constant S, T of C values; pointwise, group 1, at most
+    // kNchwcMaxTransformChannels channels; ReLU or none.
+    const ir::Value* s = n.input(4);
+    const ir::Value* t = n.input(5);
+    const std::string& act = a.attr_string("input_activation");
+    if (!pointwise || c.depthwise || c.in_channels > kNchwcMaxTransformChannels || !s || !t || !s->is_constant() ||
+        !t->is_constant() || s->constant().dtype() != DataType::Float || t->constant().dtype() != DataType::Float ||
+        s->constant().numel() != c.in_channels || t->constant().numel() != c.in_channels ||
+        (!act.empty() && act != "Relu")) {
+      return std::nullopt;
+    }
+    c.input_transform = true;
+    c.in_relu = act == "Relu";
   }
   return c;
 }
@@ -130,7 +147,13 @@ Result<NchwcConv> nchwc_bind(const LayerRun& run, int64_t block) {
   const Tensor& y = k.output(0);
   desc.output_types.push_back(ir::Type::tensor(y.dtype(), ir::TensorShape::of(y.shape())));
   std::optional<NchwcConv> c = nchwc_geometry(desc, block);
-  if (!c || run.packed.size() != 2) return k.error("the layer no longer matches its prepared blocked convolution");
+  if (!c || run.packed.size() != (c->input_transform ? 4u : 2u)) {
+    return k.error("the layer no longer matches its prepared blocked convolution");
+  }
+  if (c->input_transform) {
+    c->in_scale = run.packed[2].data<float>();
+    c->in_shift = run.packed[3].data<float>();
+  }
   HONE_ASSIGN_OR_RETURN(ops::Epilogue e, ops::read_epilogue(k));
   c->x = k.input(0).data<float>();
   c->weights = run.packed[0].data<float>();
@@ -172,7 +195,19 @@ class NchwcConvTactic final : public Tactic {
     HONE_ASSIGN_OR_RETURN(Tensor w, Tensor::create(DataType::Float, {static_cast<int64_t>(nchwc_weight_floats(*c))}));
     pack_nchwc_weights(*c, layer.node->input(1)->constant().data<float>(), w.data<float>());
     HONE_ASSIGN_OR_RETURN(Tensor b, nchwc_padded_bias(layer, *c));
-    return std::vector<Tensor>{std::move(w), std::move(b)};
+    std::vector<Tensor> packed{std::move(w), std::move(b)};
+    if (c->input_transform) {
+      // S and T padded to whole blocks with zeros: the padding lanes transform to 0.
+      const int64_t padded = (c->in_channels + block_ - 1) / block_ * block_;
+      for (size_t i : {4u, 5u}) {
+        HONE_ASSIGN_OR_RETURN(Tensor v, Tensor::create(DataType::Float, {padded}));
+        std::memset(v.data<float>(), 0, static_cast<size_t>(padded) * sizeof(float));
+        std::memcpy(v.data<float>(), layer.node->input(i)->constant().data<float>(),
+                    static_cast<size_t>(c->in_channels) * sizeof(float));
+        packed.push_back(std::move(v));
+      }
+    }
+    return packed;
   }
   Status run(const LayerRun& run) const override {
     HONE_ASSIGN_OR_RETURN(NchwcConv c, nchwc_bind(run, block_));

@@ -43,9 +43,19 @@ struct NchwcConv {
   const float* z = nullptr;        // residual in Y's layout, or nullptr
   float* y = nullptr;              // blocked [N, ceil(M/b), OH, OW, b]
   float* workspace = nullptr;      // nchwc_workspace_floats() floats, 64-byte aligned
+  // The input transform X' = relu?(X * in_scale[c] + in_shift[c]) (FusedConvBlocked inputs 4,
+  // 5; pointwise layers with a blocked X only), ceil(C/b)*b values each (zero past C).
+  bool input_transform = false;
+  const float* in_scale = nullptr;
+  const float* in_shift = nullptr;
+  bool in_relu = false;
   ops::Activation activation;
   ops::Activation post_activation;
 };
+
+/// The most input channels a layer with an input transform may have (the transformed pixels
+/// of a tile are kept on the stack).
+inline constexpr int64_t kNchwcMaxTransformChannels = 1024;
 
 /// The widest register tile (pixels per tile) of the kernel for `block`; the input copy of a
 /// padded convolution is sized so every tile of that width reads inside it.

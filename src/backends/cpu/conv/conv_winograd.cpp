@@ -27,7 +27,7 @@ size_t aligned(int64_t floats) { return static_cast<size_t>((floats + 15) / 16 *
 }  // namespace
 
 bool winograd_computes(const NchwcConv& c) {
-  return !c.depthwise && c.kernel_h == 3 && c.kernel_w == 3 && c.stride_h == 1 && c.stride_w == 1 &&
+  return !c.depthwise && !c.input_transform && c.kernel_h == 3 && c.kernel_w == 3 && c.stride_h == 1 && c.stride_w == 1 &&
          c.dilation_h == 1 && c.dilation_w == 1 && c.out_h > 0 && c.out_w > 0;
 }
 

@@ -34,8 +34,12 @@ struct NchwcKernel {
     out_blocks = (c.out_channels + kB - 1) / kB;
   }
 
+  // The image and column X's first element holds (a tile's transformed copy starts at its
+  // own image and first pixel).
+  int64_t in_n0 = 0, in_col0 = 0;
+
   int64_t x_offset(int64_t n, int64_t ib, int64_t row, int64_t col) const {
-    return (((n * in_blocks + ib) * rows + row) * cols + col) * px;
+    return ((((n - in_n0) * in_blocks + ib) * rows + row) * cols + col - in_col0) * px;
   }
 
   // Stores acc (output block ob, pixels (oh, ow0 + r) for r < count) through the epilogue,
@@ -149,6 +153,39 @@ struct NchwcKernel {
 
   // One output row in tiles of R pixels; the last, partial tile reads past the row only when
   // X is the padded copy (sized for it), else it is guarded.
+  // A pointwise row whose X goes through the input transform: each tile's pixels (all input
+  // blocks) are transformed into a stack copy the tile then reads.
+  template <int R, int OB>
+  void row_transformed(int64_t n, int64_t ob0, int64_t ow_begin, int64_t ow_end) const {
+    alignas(64) float buf[R * kNchwcMaxTransformChannels];
+    NchwcKernel tk = *this;
+    tk.x = buf;
+    tk.rows = 1;
+    tk.cols = R;
+    tk.px = kB;
+    tk.in_n0 = n;
+    const V zero = V::zero();
+    for (int64_t ow = ow_begin; ow < ow_end; ow += R) {
+      const int64_t count = std::min<int64_t>(R, ow_end - ow);
+      for (int64_t ib = 0; ib < in_blocks; ++ib) {
+        const V scale = V::load(c.in_scale + ib * kB), shift = V::load(c.in_shift + ib * kB);
+        const float* src = x + x_offset(n, ib, 0, ow);
+        float* dst = buf + ib * R * kB;
+        for (int64_t r = 0; r < count; ++r) {
+          V v = V::load(src + r * kB) * scale + shift;  // two roundings, as the elementwise layer
+          if (c.in_relu) v = max(zero, v);
+          v.store(dst + r * kB);
+        }
+      }
+      tk.in_col0 = ow;
+      if (count == R) {
+        tk.template tile<R, OB, false, kB>(n, ob0, 0, ow, count);
+      } else {
+        tk.template tile<R, OB, true, kB>(n, ob0, 0, ow, count);
+      }
+    }
+  }
+
   template <int R, int OB, int S>
   void row_with(int64_t n, int64_t ob0, int64_t oh, int64_t ow_begin, int64_t ow_end, bool copied) const {
     for (int64_t ow = ow_begin; ow < ow_end; ow += R) {
@@ -163,6 +200,7 @@ struct NchwcKernel {
 
   template <int R, int OB>
   void row(int64_t n, int64_t ob0, int64_t oh, int64_t ow_begin, int64_t ow_end, bool copied) const {
+    if (c.input_transform) return row_transformed<R, OB>(n, ob0, ow_begin, ow_end);
     const int64_t step = c.stride_w * px;
     if (step == kB) return row_with<R, OB, kB>(n, ob0, oh, ow_begin, ow_end, copied);
     if (step == 2 * kB) return row_with<R, OB, 2 * kB>(n, ob0, oh, ow_begin, ow_end, copied);
