@@ -3,6 +3,7 @@
 // plain or blocked input, every epilogue part, batch 2, 1-3 threads, at every ISA level here.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 
 #include "backends/cpu/conv/conv_tactics.hpp"
@@ -50,11 +51,11 @@ void check(const Case& t, const Tactic& tactic, int64_t block, int threads, uint
   ASSERT_TRUE(x_b.is_ok());
   Tensor x = t.input_blocked ? *x_b : x_plain;
   if (t.input_blocked && t.c % block != 0) {
-    // Padding lanes may hold anything: what a kernel reads there must not matter.
+    // Padding lanes may hold anything (NaN here): kernels must never let them into an output.
     const int64_t plane = x.dim(2) * x.dim(3) * block;  // floats of one channel block of one image
     for (int64_t i = 0; i < x.numel(); ++i) {
       const int64_t channel = (i / plane) % x.dim(1) * block + i % block;
-      if (channel >= t.c) x.data<float>()[i] = 1e30f;
+      if (channel >= t.c) x.data<float>()[i] = std::numeric_limits<float>::quiet_NaN();
     }
   }
   const int64_t group = t.depthwise ? t.c : 1;
