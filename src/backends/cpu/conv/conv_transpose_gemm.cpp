@@ -468,14 +468,6 @@ class ConvTransposeGemmTactic final : public Tactic {
 
 }  // namespace
 
-const Tactic& conv_transpose_gemm_tactic(CpuIsa isa) {
-  static const ConvTransposeGemmTactic avx512(CpuIsa::Avx512), avx2(CpuIsa::Avx2), baseline(CpuIsa::Baseline);
-  switch (isa) {
-    case CpuIsa::Avx512: return avx512;
-    case CpuIsa::Avx2: return avx2;
-    case CpuIsa::Baseline: break;
-  }
-  return baseline;
-}
+const Tactic& conv_transpose_gemm_tactic(CpuIsa isa) { return tactic_for_isa<ConvTransposeGemmTactic>(isa); }
 
 }  // namespace hone::cpu

@@ -1,5 +1,5 @@
-// Convolution as GEMM, shared by the 1x1 tactic (conv/conv1x1_gemm.cpp) and the im2col
-// tactic (conv/conv_im2col.cpp). Per image n and group g:
+// Convolution as GEMM, shared by the 1x1 and im2col tactics (conv/conv_gemm_tactics.cpp).
+// Per image n and group g:
 //
 //   Y[n, g*Mg + m, o] = sum_j W[g*Mg + m, j] * B[j, o],   j = (c, kd, kh, kw) < K = Cg * kernel volume
 //   B[j, o] = X[n, g*Cg + c, o*s - p + kk*d]   (0 outside the input; for a 1x1 kernel with

@@ -346,14 +346,6 @@ class GemmTactic final : public Tactic {
 
 }  // namespace
 
-const Tactic& gemm_tactic(CpuIsa isa) {
-  static const GemmTactic avx512(CpuIsa::Avx512), avx2(CpuIsa::Avx2), baseline(CpuIsa::Baseline);
-  switch (isa) {
-    case CpuIsa::Avx512: return avx512;
-    case CpuIsa::Avx2: return avx2;
-    case CpuIsa::Baseline: break;
-  }
-  return baseline;
-}
+const Tactic& gemm_tactic(CpuIsa isa) { return tactic_for_isa<GemmTactic>(isa); }
 
 }  // namespace hone::cpu

@@ -9,6 +9,19 @@
 
 namespace hone::cpu {
 
+/// The program-lifetime instance of tactic class T (constructed from a CpuIsa) for `isa`: one
+/// per ISA level, built on first use.
+template <class T>
+const Tactic& tactic_for_isa(CpuIsa isa) {
+  static const T avx512(CpuIsa::Avx512), avx2(CpuIsa::Avx2), baseline(CpuIsa::Baseline);
+  switch (isa) {
+    case CpuIsa::Avx512: return avx512;
+    case CpuIsa::Avx2: return avx2;
+    case CpuIsa::Baseline: break;
+  }
+  return baseline;
+}
+
 /// cpu.f32_gemm_<isa>: Gemm, FusedGemm (2-D, transA/transB, alpha/beta, C broadcast), MatMul,
 /// FusedMatMul (numpy batching, 1-D operands, bias); constant operands prepacked.
 const Tactic& gemm_tactic(CpuIsa isa);
