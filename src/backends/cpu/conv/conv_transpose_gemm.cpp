@@ -396,13 +396,8 @@ class ConvTransposeGemmTactic final : public Tactic {
     const size_t cg = static_cast<size_t>(w.dim(0) / group);
     if (cg == 1) return out;
     const size_t rows = static_cast<size_t>(w.numel() / std::max<int64_t>(1, w.dim(0)));
-    const size_t per = packed_a_floats(isa_, rows, cg);
-    HONE_ASSIGN_OR_RETURN(Tensor packed, Tensor::create(DataType::Float, {group, static_cast<int64_t>(per)}));
-    for (int64_t g = 0; g < group; ++g) {
-      // W[g*Cg + c, m, kk] is element (c, r) of a Cg x rows block: A = its transpose.
-      pack_a(isa_, rows, cg, w.data<float>() + static_cast<size_t>(g) * cg * rows, rows, true,
-             packed.data<float>() + static_cast<size_t>(g) * per);
-    }
+    // W[g*Cg + c, m, kk] is element (c, r) of a Cg x rows block: A = its transpose.
+    HONE_ASSIGN_OR_RETURN(Tensor packed, pack_grouped_a(isa_, w.data<float>(), group, rows, cg, rows, true));
     out.push_back(std::move(packed));
     return out;
   }

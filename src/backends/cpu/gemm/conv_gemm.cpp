@@ -98,15 +98,19 @@ Result<std::vector<Tensor>> conv_gemm_prepare(CpuIsa isa, const LayerDesc& layer
   if (w.rank() < 3 || group <= 0 || w.dim(0) % group != 0) return r.error("W does not fit the group count");
   const size_t mg = static_cast<size_t>(w.dim(0) / group);
   const size_t k = static_cast<size_t>(w.numel() / std::max<int64_t>(1, w.dim(0)));
-  const size_t per = packed_a_floats(isa, mg, k);
-  HONE_ASSIGN_OR_RETURN(Tensor packed, Tensor::create(DataType::Float, {group, static_cast<int64_t>(per)}));
-  for (int64_t g = 0; g < group; ++g) {
-    // W[g*Mg + m, c, kk] is row m of the group's Mg x K matrix (rows contiguous).
-    pack_a(isa, mg, k, w.data<float>() + static_cast<size_t>(g) * mg * k, k, false,
-           packed.data<float>() + static_cast<size_t>(g) * per);
-  }
+  // W[g*Mg + m, c, kk] is row m of the group's Mg x K matrix (rows contiguous).
+  HONE_ASSIGN_OR_RETURN(Tensor packed, pack_grouped_a(isa, w.data<float>(), group, mg, k, k, false));
   out.push_back(std::move(packed));
   return out;
+}
+
+Result<Tensor> pack_grouped_a(CpuIsa isa, const float* w, int64_t group, size_t m, size_t k, size_t lda, bool trans) {
+  const size_t per = packed_a_floats(isa, m, k);
+  HONE_ASSIGN_OR_RETURN(Tensor packed, Tensor::create(DataType::Float, {group, static_cast<int64_t>(per)}));
+  for (int64_t g = 0; g < group; ++g) {
+    pack_a(isa, m, k, w + static_cast<size_t>(g) * m * k, lda, trans, packed.data<float>() + static_cast<size_t>(g) * per);
+  }
+  return packed;
 }
 
 Status conv_gemm_run(CpuIsa isa, const LayerRun& run, bool pointwise_only, std::string_view tactic) {

@@ -44,6 +44,10 @@ size_t conv_gemm_workspace_bytes(CpuIsa isa, const LayerDesc& layer);
 /// Packs a constant W per group as sgemm's A (one tensor [group, packed floats]); nothing
 /// when W is not constant.
 Result<std::vector<Tensor>> conv_gemm_prepare(CpuIsa isa, const LayerDesc& layer);
+/// Per group g < `group` of the m*k floats at w + g*m*k: sgemm's packed A of that block
+/// (row-major m x k with leading dimension lda, or its transpose when `trans`), as one tensor
+/// [group, packed_a_floats(isa, m, k)].
+Result<Tensor> pack_grouped_a(CpuIsa isa, const float* w, int64_t group, size_t m, size_t k, size_t lda, bool trans);
 /// Runs the layer; `pointwise_only` refuses geometries that need im2col (the 1x1 tactic).
 Status conv_gemm_run(CpuIsa isa, const LayerRun& run, bool pointwise_only, std::string_view tactic);
 
