@@ -145,14 +145,10 @@ Result<MemoryPlan> plan_memory(const ir::Graph& g, const TypeLookup& type_of, co
     }
     if (!options.concat_in_place || n.kind() != ir::OpKind::Concat || !info.count(n.output(0))) continue;
     // Slices of the output are contiguous only when every dimension before the axis is 1.
-    const ir::Type* out_t = type_of(n.output(0));
-    const Shape out_shape = out_t->shape.to_static();
-    const ir::Attribute* axis_attr = n.attrs().find("axis");
-    if (!axis_attr) continue;
-    int64_t axis = axis_attr->i;
-    const int64_t rank = static_cast<int64_t>(out_shape.size());
-    if (axis < 0) axis += rank;
-    if (axis < 0 || axis >= rank) continue;
+    const Shape out_shape = type_of(n.output(0))->shape.to_static();
+    if (!n.attrs().find("axis")) continue;  // required by Concat
+    const int64_t axis = axis_of(n, static_cast<int64_t>(out_shape.size()));
+    if (axis < 0) continue;
     bool leading = true;
     for (int64_t d = 0; d < axis; ++d) leading &= out_shape[static_cast<size_t>(d)] == 1;
     if (!leading) continue;

@@ -18,6 +18,10 @@
 
 namespace hone::ops {
 
+/// The most input channels a FusedConvBlocked input transform (inputs S, T) may have: the CPU
+/// kernel keeps a tile's transformed pixels on the stack; input_affine_fusion fuses no more.
+inline constexpr int64_t kMaxInputTransformChannels = 1024;
+
 /// The blocked shape of plain `shape` ([N, C, ...], rank >= 2) with block `block`.
 Shape blocked_shape(const Shape& shape, int64_t block);
 /// The same for an IR shape (unknown dims stay unknown; C must be known for a known Cb).

@@ -8,19 +8,16 @@
 // DenseNet's pre-activation BatchNorm + ReLU before every 1x1 convolution: the kernel applies
 // the map to each tile's pixels as it reads them, so the transformed tensor (as large as the
 // growing feature map) is never written and read back. Only pointwise, stride 1, unpadded
-// convolutions of a blocked X with at most kNchwcMaxTransformChannels channels qualify.
+// convolutions of a blocked X with at most ops::kMaxInputTransformChannels channels qualify.
 #include <string>
 #include <vector>
 
+#include "ops/blocked_layout.hpp"
 #include "passes/passes.hpp"
 #include "passes/rewrite.hpp"
 
 namespace hone::passes {
 namespace {
-
-// The most input channels the blocked kernel transforms (backends/cpu/conv/conv_nchwc.hpp's
-// kNchwcMaxTransformChannels; passes do not depend on backends).
-constexpr int64_t kMaxChannels = 1024;
 
 // Per-channel values of constant `t` broadcast against blocked x [N, Cb, ..., b]: one value,
 // or values that vary only along Cb and the block lanes; the first `channels` of them.
@@ -100,7 +97,7 @@ class InputAffineFusion final : public NodePass {
       return std::nullopt;
     }
     const int64_t channels = wt->dim(1);
-    if (channels > kMaxChannels) return std::nullopt;
+    if (channels > ops::kMaxInputTransformChannels) return std::nullopt;
     ir::Node* e = conv.input(0)->producer();
     if (!e || e->graph() != &g || e->kind() != ir::OpKind::FusedElementwise || e->num_outputs() != 1 ||
         !has_single_use(g, conv.input(0)) || is_graph_output(g, conv.input(0))) {

@@ -120,14 +120,15 @@ std::optional<NchwcConv> nchwc_geometry(const LayerDesc& layer, int64_t block) {
   }
   if (n.input(4) || n.input(5)) {
     // The input transform: constant S, T of C values; pointwise, group 1, at most
-    // kNchwcMaxTransformChannels channels; ReLU or none.
+    // ops::kMaxInputTransformChannels channels; ReLU or none.
     const ir::Value* s = n.input(4);
     const ir::Value* t = n.input(5);
     const std::string& act = a.attr_string("input_activation");
-    if (!pointwise || c.depthwise || c.in_channels > kNchwcMaxTransformChannels || !s || !t || !s->is_constant() ||
-        !t->is_constant() || s->constant().dtype() != DataType::Float || t->constant().dtype() != DataType::Float ||
-        s->constant().numel() != c.in_channels || t->constant().numel() != c.in_channels ||
-        (!act.empty() && act != "Relu")) {
+    auto per_channel = [&](const ir::Value* v) {
+      return v && v->is_constant() && v->constant().dtype() == DataType::Float && v->constant().numel() == c.in_channels;
+    };
+    if (!pointwise || c.depthwise || c.in_channels > ops::kMaxInputTransformChannels || !per_channel(s) ||
+        !per_channel(t) || (!act.empty() && act != "Relu")) {
       return std::nullopt;
     }
     c.input_transform = true;

@@ -24,6 +24,7 @@
 #include "backends/cpu/dispatch.hpp"
 #include "core/thread_pool.hpp"
 #include "ops/activation.hpp"
+#include "ops/blocked_layout.hpp"  // kMaxInputTransformChannels
 
 namespace hone::cpu {
 
@@ -52,10 +53,6 @@ struct NchwcConv {
   ops::Activation activation;
   ops::Activation post_activation;
 };
-
-/// The most input channels a layer with an input transform may have (the transformed pixels
-/// of a tile are kept on the stack).
-inline constexpr int64_t kNchwcMaxTransformChannels = 1024;
 
 /// The widest register tile (pixels per tile) of the kernel for `block`; the input copy of a
 /// padded convolution is sized so every tile of that width reads inside it.

@@ -157,7 +157,7 @@ struct NchwcKernel {
   // blocks) are transformed into a stack copy the tile then reads.
   template <int R, int OB>
   void row_transformed(int64_t n, int64_t ob0, int64_t ow_begin, int64_t ow_end) const {
-    alignas(64) float buf[R * kNchwcMaxTransformChannels];
+    alignas(64) float buf[R * ops::kMaxInputTransformChannels];
     NchwcKernel tk = *this;
     tk.x = buf;
     tk.rows = 1;
