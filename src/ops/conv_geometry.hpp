@@ -35,6 +35,21 @@ struct WindowGeometry {
 inline int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 inline int64_t ceil_div(int64_t a, int64_t b) { return -floor_div(-a, b); }
 
+/// Attribute `name` (n values) into *out, or n copies of `def` when absent or empty.
+inline Status read_window_ints(const AttrReader& a, std::string_view name, size_t n, int64_t def,
+                               std::vector<int64_t>* out) {
+  if (a.has_attr(name) && !a.attr_ints(name).empty()) {
+    *out = a.attr_ints(name);
+    if (out->size() != n) {
+      return a.error(std::string(name) + " has " + std::to_string(out->size()) + " values, expected " +
+                     std::to_string(n));
+    }
+  } else {
+    out->assign(n, def);
+  }
+  return Status::ok();
+}
+
 /// Reads strides, dilations, pads and auto_pad of a node (kernel given) and resolves the
 /// output size of a forward window op (conv or pool):
 ///   NOTSET: out = floor((in + pb + pe - ((k-1)*d + 1)) / s) + 1  (ceil with ceil_mode; in
@@ -54,22 +69,10 @@ inline Result<WindowGeometry> resolve_window(const AttrReader& a, const std::vec
     return a.error("kernel has " + std::to_string(kernel.size()) + " spatial dims but the input has " +
                    std::to_string(r));
   }
-  auto read = [&](std::string_view name, size_t n, int64_t def, std::vector<int64_t>* out) -> Status {
-    if (a.has_attr(name) && !a.attr_ints(name).empty()) {
-      *out = a.attr_ints(name);
-      if (out->size() != n) {
-        return a.error(std::string(name) + " has " + std::to_string(out->size()) + " values, expected " +
-                       std::to_string(n));
-      }
-    } else {
-      out->assign(n, def);
-    }
-    return Status::ok();
-  };
-  HONE_RETURN_IF_ERROR(read("strides", r, 1, &g.strides));
-  HONE_RETURN_IF_ERROR(read("dilations", r, 1, &g.dilations));
+  HONE_RETURN_IF_ERROR(read_window_ints(a, "strides", r, 1, &g.strides));
+  HONE_RETURN_IF_ERROR(read_window_ints(a, "dilations", r, 1, &g.dilations));
   std::vector<int64_t> pads;
-  HONE_RETURN_IF_ERROR(read("pads", 2 * r, 0, &pads));
+  HONE_RETURN_IF_ERROR(read_window_ints(a, "pads", 2 * r, 0, &pads));
   for (size_t i = 0; i < r; ++i) {
     if (g.strides[i] <= 0) return a.error("strides must be positive");
     if (g.dilations[i] <= 0) return a.error("dilations must be positive");
@@ -125,23 +128,11 @@ inline Result<WindowGeometry> resolve_transpose_window(const AttrReader& a, cons
   WindowGeometry g;
   g.input = in;
   g.kernel = kernel;
-  auto read = [&](std::string_view name, size_t n, int64_t def, std::vector<int64_t>* out) -> Status {
-    if (a.has_attr(name) && !a.attr_ints(name).empty()) {
-      *out = a.attr_ints(name);
-      if (out->size() != n) {
-        return a.error(std::string(name) + " has " + std::to_string(out->size()) + " values, expected " +
-                       std::to_string(n));
-      }
-    } else {
-      out->assign(n, def);
-    }
-    return Status::ok();
-  };
   std::vector<int64_t> pads, output_padding, output_shape;
-  HONE_RETURN_IF_ERROR(read("strides", r, 1, &g.strides));
-  HONE_RETURN_IF_ERROR(read("dilations", r, 1, &g.dilations));
-  HONE_RETURN_IF_ERROR(read("pads", 2 * r, 0, &pads));
-  HONE_RETURN_IF_ERROR(read("output_padding", r, 0, &output_padding));
+  HONE_RETURN_IF_ERROR(read_window_ints(a, "strides", r, 1, &g.strides));
+  HONE_RETURN_IF_ERROR(read_window_ints(a, "dilations", r, 1, &g.dilations));
+  HONE_RETURN_IF_ERROR(read_window_ints(a, "pads", 2 * r, 0, &pads));
+  HONE_RETURN_IF_ERROR(read_window_ints(a, "output_padding", r, 0, &output_padding));
   if (a.has_attr("output_shape") && !a.attr_ints("output_shape").empty()) {
     output_shape = a.attr_ints("output_shape");
     if (output_shape.size() == r + 2) output_shape.erase(output_shape.begin(), output_shape.begin() + 2);
