@@ -5,43 +5,49 @@
 
 namespace hone::ops::elementwise {
 
+MergedBroadcast merge_broadcast_dims(const Shape& out, const std::vector<const Shape*>& inputs) {
+  const size_t n = inputs.size(), rank = out.size();
+  // Per output dim, each input's element stride (0 where it broadcasts).
+  std::vector<std::vector<int64_t>> strides(rank, std::vector<int64_t>(n, 0));
+  for (size_t k = 0; k < n; ++k) {
+    const Shape& in = *inputs[k];
+    const size_t offset = rank - in.size();
+    int64_t s = 1;
+    for (size_t d = in.size(); d-- > 0;) {
+      strides[d + offset][k] = in[d] == 1 ? 0 : s;
+      s *= in[d];
+    }
+  }
+  // Drop size-1 dims, then merge a dim into the one before when every input walks both as one
+  // (stride[d-1] == stride[d] * out[d]; broadcast dims satisfy it with 0 == 0).
+  MergedBroadcast m;
+  for (size_t d = 0; d < rank; ++d) {
+    if (out[d] == 1) continue;
+    if (!m.dims.empty()) {
+      bool merge = true;
+      for (size_t k = 0; k < n; ++k) merge &= m.strides.back()[k] == strides[d][k] * out[d];
+      if (merge) {
+        m.dims.back() *= out[d];
+        m.strides.back() = strides[d];
+        continue;
+      }
+    }
+    m.dims.push_back(out[d]);
+    m.strides.push_back(strides[d]);
+  }
+  return m;
+}
+
 BroadcastRows BroadcastRows::make(const Shape& out, std::initializer_list<const Shape*> inputs) {
   BroadcastRows r;
   r.num_inputs = static_cast<int>(inputs.size());
   HONE_CHECK(r.num_inputs <= kMaxInputs);
   r.numel = shape_numel(out);
-  const size_t rank = out.size();
-  // Per output dim, each input's element stride (0 where it broadcasts).
-  std::vector<std::array<int64_t, kMaxInputs>> strides(rank, std::array<int64_t, kMaxInputs>{});
-  int k = 0;
-  for (const Shape* in : inputs) {
-    const size_t offset = rank - in->size();
-    int64_t s = 1;
-    for (size_t d = in->size(); d-- > 0;) {
-      strides[d + offset][static_cast<size_t>(k)] = (*in)[d] == 1 ? 0 : s;
-      s *= (*in)[d];
-    }
-    ++k;
-  }
-  // Drop size-1 dims, then merge a dim into the next when every input walks them as one
-  // (stride[d-1] == stride[d] * out[d]; broadcast dims satisfy it with 0 == 0).
-  Shape dims;
-  std::vector<std::array<int64_t, kMaxInputs>> dstrides;
-  for (size_t d = 0; d < rank; ++d) {
-    if (out[d] == 1) continue;
-    if (!dims.empty()) {
-      bool merge = true;
-      for (int i = 0; i < r.num_inputs; ++i) {
-        if (dstrides.back()[i] != strides[d][i] * out[d]) merge = false;
-      }
-      if (merge) {
-        dims.back() *= out[d];
-        dstrides.back() = strides[d];
-        continue;
-      }
-    }
-    dims.push_back(out[d]);
-    dstrides.push_back(strides[d]);
+  MergedBroadcast m = merge_broadcast_dims(out, std::vector<const Shape*>(inputs));
+  Shape& dims = m.dims;
+  std::vector<std::array<int64_t, kMaxInputs>> dstrides(m.strides.size(), std::array<int64_t, kMaxInputs>{});
+  for (size_t d = 0; d < m.strides.size(); ++d) {
+    for (int k = 0; k < r.num_inputs; ++k) dstrides[d][static_cast<size_t>(k)] = m.strides[d][static_cast<size_t>(k)];
   }
   if (dims.empty()) return r;  // one element (or a rank-0 / all-ones shape)
   r.row = dims.back();

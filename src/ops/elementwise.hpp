@@ -64,6 +64,15 @@ C wrap_mul(C a, C b) {
 
 // ---- broadcast iteration ----
 
+/// `out` (which every input shape broadcasts to) with its size-1 dims dropped and adjacent dims
+/// merged where every input walks them as one: dims outermost first, and per dim each input's
+/// element stride (0 where it broadcasts). Empty dims: one element.
+struct MergedBroadcast {
+  Shape dims;
+  std::vector<std::vector<int64_t>> strides;  // [dim][input]
+};
+MergedBroadcast merge_broadcast_dims(const Shape& out, const std::vector<const Shape*>& inputs);
+
 /// Walks an output shape row by row, where a row is the innermost run of dimensions that
 /// every input either follows contiguously (stride 1) or broadcasts (stride 0). Adjacent
 /// dimensions are coalesced first, so same-shape inputs give one row of numel elements and a

@@ -1,7 +1,9 @@
-// Broadcast rows (broadcast.hpp).
+// Broadcast rows (broadcast.hpp) over ops::elementwise::merge_broadcast_dims.
 #include "backends/cpu/kernels/broadcast.hpp"
 
 #include <algorithm>
+
+#include "ops/elementwise.hpp"
 
 namespace hone::cpu {
 
@@ -11,36 +13,9 @@ BroadcastPlan BroadcastPlan::make(const Shape& out, const std::vector<const Shap
   p.numel = shape_numel(out);
   p.row_vector.assign(n, 0);
   p.period.assign(n, 0);
-  const size_t rank = out.size();
-  // Per output dim, each input's element stride (0 where it broadcasts).
-  std::vector<std::vector<int64_t>> strides(rank, std::vector<int64_t>(n, 0));
-  for (size_t k = 0; k < n; ++k) {
-    const Shape& in = *inputs[k];
-    const size_t offset = rank - in.size();
-    int64_t s = 1;
-    for (size_t d = in.size(); d-- > 0;) {
-      strides[d + offset][k] = in[d] == 1 ? 0 : s;
-      s *= in[d];
-    }
-  }
-  // Drop size-1 dims; merge a dim into the one before when every input walks both as one
-  // (stride[d-1] == stride[d] * out[d]; broadcast dims satisfy it with 0 == 0).
-  Shape dims;
-  std::vector<std::vector<int64_t>> dstrides;
-  for (size_t d = 0; d < rank; ++d) {
-    if (out[d] == 1) continue;
-    if (!dims.empty()) {
-      bool merge = true;
-      for (size_t k = 0; k < n; ++k) merge &= dstrides.back()[k] == strides[d][k] * out[d];
-      if (merge) {
-        dims.back() *= out[d];
-        dstrides.back() = strides[d];
-        continue;
-      }
-    }
-    dims.push_back(out[d]);
-    dstrides.push_back(strides[d]);
-  }
+  ops::elementwise::MergedBroadcast m = ops::elementwise::merge_broadcast_dims(out, inputs);
+  Shape& dims = m.dims;
+  std::vector<std::vector<int64_t>>& dstrides = m.strides;
   if (dims.empty()) return p;  // one element (rank 0 or all ones): one row of 1, every input a value
   p.row = dims.back();
   for (size_t k = 0; k < n; ++k) p.row_vector[k] = dstrides.back()[k] != 0 ? 1 : 0;
