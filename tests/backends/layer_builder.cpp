@@ -151,6 +151,11 @@ std::vector<CpuIsa> levels_here() {
   return out;
 }
 
+ThreadPool& pool_of(int threads) {
+  static ThreadPool one(1), two(2), three(3);
+  return threads >= 3 ? three : threads == 2 ? two : one;
+}
+
 std::string describe(const LayerCase& c) {
   std::ostringstream s;
   s << c.op_type << "(";

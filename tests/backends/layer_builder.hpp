@@ -71,6 +71,9 @@ Result<std::vector<Tensor>> tactic_outputs(const Tactic& tactic, const BuiltLaye
 const Tactic* find_cpu_tactic(std::string_view id);
 /// The ISA levels this machine runs.
 std::vector<CpuIsa> levels_here();
+/// One pool per thread count (1, 2, 3 and more) for the whole test binary: creating threads
+/// per case costs more than the small kernels.
+ThreadPool& pool_of(int threads);
 
 /// Seeded uniform floats in [lo, hi).
 Tensor random_tensor(Shape shape, uint64_t seed, float lo = -1.0f, float hi = 1.0f);

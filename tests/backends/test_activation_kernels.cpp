@@ -10,6 +10,7 @@
 
 #include "backends/cpu/dispatch.hpp"
 #include "backends/cpu/kernels/activation.hpp"
+#include "backends/layer_builder.hpp"
 
 namespace hone::cpu {
 namespace {
@@ -17,13 +18,7 @@ namespace {
 using ops::Activation;
 using ops::ActivationKind;
 
-std::vector<CpuIsa> levels_here() {
-  std::vector<CpuIsa> out;
-  for (CpuIsa l : {CpuIsa::Baseline, CpuIsa::Avx2, CpuIsa::Avx512}) {
-    if (has_isa(CpuFeatures::host(), l)) out.push_back(l);
-  }
-  return out;
-}
+using testing::levels_here;
 
 std::vector<Activation> all_activations() {
   std::vector<Activation> out;

@@ -14,6 +14,7 @@
 
 #include "backends/cpu/dispatch.hpp"
 #include "backends/cpu/gemm/gemm.hpp"
+#include "backends/layer_builder.hpp"
 
 namespace hone::cpu {
 namespace {
@@ -21,20 +22,9 @@ namespace {
 using ops::Activation;
 using ops::ActivationKind;
 
-std::vector<CpuIsa> levels_here() {
-  std::vector<CpuIsa> out;
-  for (CpuIsa l : {CpuIsa::Baseline, CpuIsa::Avx2, CpuIsa::Avx512}) {
-    if (has_isa(CpuFeatures::host(), l)) out.push_back(l);
-  }
-  return out;
-}
+using testing::levels_here;
 
-// One pool per thread count for the whole binary (creating pthreads per case costs more than
-// the small GEMMs); workers are sent to sleep after every call.
-ThreadPool& pool_of(int threads) {
-  static ThreadPool one(1), two(2), three(3);
-  return threads >= 3 ? three : threads == 2 ? two : one;
-}
+using testing::pool_of;
 
 std::vector<float> random_vector(size_t n, std::mt19937_64& rng, float lo = -1.0f, float hi = 1.0f) {
   std::uniform_real_distribution<float> dist(lo, hi);

@@ -14,6 +14,7 @@
 
 #include "backends/cpu/dispatch.hpp"
 #include "backends/cpu/gemm/gemm_tactics.hpp"
+#include "backends/layer_builder.hpp"
 #include "ops/node_runner.hpp"
 #include "ops/shape_inference.hpp"
 
@@ -22,20 +23,9 @@ namespace {
 
 using ir::Attribute;
 
-std::vector<CpuIsa> levels_here() {
-  std::vector<CpuIsa> out;
-  for (CpuIsa l : {CpuIsa::Baseline, CpuIsa::Avx2, CpuIsa::Avx512}) {
-    if (has_isa(CpuFeatures::host(), l)) out.push_back(l);
-  }
-  return out;
-}
+using testing::levels_here;
 
-// One pool per thread count for the whole binary (creating pthreads per case costs more than
-// the small GEMMs); workers are sent to sleep after every call.
-ThreadPool& pool_of(int threads) {
-  static ThreadPool one(1), two(2), three(3);
-  return threads >= 3 ? three : threads == 2 ? two : one;
-}
+using testing::pool_of;
 
 Tensor random_tensor(Shape shape, std::mt19937_64& rng, DataType dtype = DataType::Float) {
   Tensor t = Tensor::zeros(dtype, std::move(shape));
