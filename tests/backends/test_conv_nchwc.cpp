@@ -4,10 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <limits>
-#include <random>
 
 #include "backends/cpu/conv/conv_tactics.hpp"
 #include "backends/cpu/dispatch.hpp"
+#include "backends/layer_builder.hpp"
 #include "ops/blocked_layout.hpp"
 #include "ops/shape_inference.hpp"
 #include "runtime/compare.hpp"
@@ -16,13 +16,7 @@
 namespace hone::cpu {
 namespace {
 
-Tensor random(Shape shape, uint64_t seed, float lo = -1.0f, float hi = 1.0f) {
-  Tensor t = Tensor::zeros(DataType::Float, std::move(shape));
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<float> d(lo, hi);
-  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = d(rng);
-  return t;
-}
+using testing::random_tensor;
 
 struct Case {
   int64_t batch = 1, c = 16, m = 16, h = 9, w = 11, k = 3, stride = 1, dilation = 1, pad = 1;
@@ -46,7 +40,7 @@ void check(const Case& t, const Tactic& tactic, int64_t block, int threads, uint
   SCOPED_TRACE(describe(t) + " block " + std::to_string(block) + " threads " + std::to_string(threads));
   ir::Graph g("conv");
   g.opsets()["hone"] = 1;
-  const Tensor x_plain = random({t.batch, t.c, t.h, t.w}, seed);
+  const Tensor x_plain = random_tensor({t.batch, t.c, t.h, t.w}, seed);
   auto x_b = ops::to_blocked(x_plain, block);
   ASSERT_TRUE(x_b.is_ok());
   Tensor x = t.input_blocked ? *x_b : x_plain;
@@ -62,10 +56,10 @@ void check(const Case& t, const Tactic& tactic, int64_t block, int threads, uint
   ir::Value* xv = g.add_value("x", ir::Type::tensor(DataType::Float, ir::TensorShape::of(x.shape())));
   g.add_input(xv);
   ir::Value* wv = g.add_value("w");
-  wv->set_constant(random({t.m, t.c / group, t.k, t.k}, seed + 1, -0.5f, 0.5f));
+  wv->set_constant(random_tensor({t.m, t.c / group, t.k, t.k}, seed + 1, -0.5f, 0.5f));
   wv->set_type(ir::Type::tensor(DataType::Float, ir::TensorShape::of(wv->constant().shape())));
   ir::Value* bv = g.add_value("b");
-  bv->set_constant(random({t.m}, seed + 2));
+  bv->set_constant(random_tensor({t.m}, seed + 2));
   bv->set_type(ir::Type::tensor(DataType::Float, ir::TensorShape::of({t.m})));
   ir::Attributes a;
   a.set("strides", ir::Attribute::of_ints({t.stride, t.stride}));
@@ -83,7 +77,7 @@ void check(const Case& t, const Tactic& tactic, int64_t block, int threads, uint
   const int64_t ext = (t.k - 1) * t.dilation + 1;
   const int64_t oh = (t.h + 2 * t.pad - ext) / t.stride + 1, ow = (t.w + 2 * t.pad - ext) / t.stride + 1;
   if (t.z) {
-    auto z = ops::to_blocked(random({t.batch, t.m, oh, ow}, seed + 3), block);
+    auto z = ops::to_blocked(random_tensor({t.batch, t.m, oh, ow}, seed + 3), block);
     ASSERT_TRUE(z.is_ok());
     ir::Value* zv = g.add_value("z", ir::Type::tensor(DataType::Float, ir::TensorShape::of(z->shape())));
     g.add_input(zv);
@@ -94,7 +88,7 @@ void check(const Case& t, const Tactic& tactic, int64_t block, int threads, uint
     if (!t.z) ins.push_back(nullptr);
     for (const char* name : {"s", "t"}) {
       ir::Value* v = g.add_value(name);
-      v->set_constant(random({t.c}, seed + (name[0] == 's' ? 5 : 6), -1.5f, 1.5f));
+      v->set_constant(random_tensor({t.c}, seed + (name[0] == 's' ? 5 : 6), -1.5f, 1.5f));
       v->set_type(ir::Type::tensor(DataType::Float, ir::TensorShape::of({t.c})));
       ins.push_back(v);
     }
@@ -265,7 +259,7 @@ TEST(NchwcConv, RefusesWhatItDoesNotCompute) {
     ir::Value* x = g.add_value("x", ir::Type::tensor(DataType::Float, ir::TensorShape::of({1, 2, 4, 4, block})));
     g.add_input(x);
     ir::Value* w = g.add_value("w");
-    w->set_constant(random({32, 8, 3, 3}, 1));  // group 4: neither plain nor depthwise
+    w->set_constant(random_tensor({32, 8, 3, 3}, 1));  // group 4: neither plain nor depthwise
     w->set_type(ir::Type::tensor(DataType::Float, ir::TensorShape::of({32, 8, 3, 3})));
     ir::Value* y = g.add_value("y");
     ir::Attributes a;

@@ -12,10 +12,10 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
-#include <random>
 
 #include "backends/cpu/conv/conv_tactics.hpp"
 #include "backends/cpu/dispatch.hpp"
+#include "backends/layer_builder.hpp"
 #include "ops/blocked_layout.hpp"
 #include "ops/shape_inference.hpp"
 #include "runtime/reference_executor.hpp"
@@ -25,13 +25,7 @@ namespace {
 
 constexpr double kRelativeTolerance = 1e-4;  // of max |y_ref|
 
-Tensor random(Shape shape, uint64_t seed, float lo = -1.0f, float hi = 1.0f) {
-  Tensor t = Tensor::zeros(DataType::Float, std::move(shape));
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<float> d(lo, hi);
-  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = d(rng);
-  return t;
-}
+using testing::random_tensor;
 
 struct Case {
   int64_t batch = 1, c = 32, m = 32, h = 13, w = 14, pad = 1;
@@ -53,7 +47,7 @@ void check(const Case& t, const Tactic& tactic, int64_t block, int threads, uint
                std::to_string(seed));
   ir::Graph g("conv");
   g.opsets()["hone"] = 1;
-  const Tensor x_plain = random({t.batch, t.c, t.h, t.w}, seed);
+  const Tensor x_plain = random_tensor({t.batch, t.c, t.h, t.w}, seed);
   auto x_b = ops::to_blocked(x_plain, block);
   ASSERT_TRUE(x_b.is_ok());
   Tensor x = t.input_blocked ? *x_b : x_plain;
@@ -67,10 +61,10 @@ void check(const Case& t, const Tactic& tactic, int64_t block, int threads, uint
   ir::Value* xv = g.add_value("x", ir::Type::tensor(DataType::Float, ir::TensorShape::of(x.shape())));
   g.add_input(xv);
   ir::Value* wv = g.add_value("w");
-  wv->set_constant(random({t.m, t.c, 3, 3}, seed + 1, -0.5f, 0.5f));
+  wv->set_constant(random_tensor({t.m, t.c, 3, 3}, seed + 1, -0.5f, 0.5f));
   wv->set_type(ir::Type::tensor(DataType::Float, ir::TensorShape::of(wv->constant().shape())));
   ir::Value* bv = g.add_value("b");
-  bv->set_constant(random({t.m}, seed + 2));
+  bv->set_constant(random_tensor({t.m}, seed + 2));
   bv->set_type(ir::Type::tensor(DataType::Float, ir::TensorShape::of({t.m})));
   ir::Attributes a;
   a.set("pads", ir::Attribute::of_ints({t.pad, t.pad, t.pad, t.pad}));
@@ -84,7 +78,7 @@ void check(const Case& t, const Tactic& tactic, int64_t block, int threads, uint
   std::vector<Datum> feeds = {Datum::of(x)};
   const int64_t oh = t.h + 2 * t.pad - 2, ow = t.w + 2 * t.pad - 2;
   if (t.z) {
-    auto z = ops::to_blocked(random({t.batch, t.m, oh, ow}, seed + 3), block);
+    auto z = ops::to_blocked(random_tensor({t.batch, t.m, oh, ow}, seed + 3), block);
     ASSERT_TRUE(z.is_ok());
     ir::Value* zv = g.add_value("z", ir::Type::tensor(DataType::Float, ir::TensorShape::of(z->shape())));
     g.add_input(zv);
@@ -250,7 +244,7 @@ TEST(WinogradConv, RefusesWhatItDoesNotCompute) {
       g.add_input(x);
       const int64_t k = variant == 0 ? 5 : 3;
       ir::Value* w = g.add_value("w");
-      w->set_constant(random({32, variant == 3 ? 1 : 2 * block, k, k}, 1));
+      w->set_constant(random_tensor({32, variant == 3 ? 1 : 2 * block, k, k}, 1));
       w->set_type(ir::Type::tensor(DataType::Float, ir::TensorShape::of(w->constant().shape())));
       ir::Value* y = g.add_value("y");
       ir::Attributes a;
@@ -271,7 +265,7 @@ TEST(WinogradConv, RefusesWhatItDoesNotCompute) {
     ir::Value* x = g.add_value("x", ir::Type::tensor(DataType::Float, ir::TensorShape::of({1, 2, 16, 16, block})));
     g.add_input(x);
     ir::Value* w = g.add_value("w");
-    w->set_constant(random({32, 2 * block, 3, 3}, 1));
+    w->set_constant(random_tensor({32, 2 * block, 3, 3}, 1));
     w->set_type(ir::Type::tensor(DataType::Float, ir::TensorShape::of(w->constant().shape())));
     ir::Value* y = g.add_value("y");
     ir::Attributes a;
