@@ -8,6 +8,7 @@ PACKAGES=(
   libprotobuf-dev protobuf-compiler libonnx-dev
   libcli11-dev nlohmann-json3-dev libflatbuffers-dev flatbuffers-compiler flatbuffers-compiler-dev libxxhash-dev libpthreadpool-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
   python3 python3-numpy python3-onnx
 )
 
