@@ -7,9 +7,11 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hone/engine.hpp"
@@ -198,6 +200,11 @@ Result<ModelInfo> describe_model(const Engine& engine, Task requested = Task::Au
 Result<Prediction> postprocess(const ModelInfo& model, const std::vector<Datum>& outputs,
                                const ImageTransform& transform, const PostprocessOptions& options);
 
+/// The mask as COCO's uncompressed RLE over the whole `image_width` x `image_height` image:
+/// run lengths in column-major order, starting with a (possibly empty) run of zeros, as
+/// pycocotools' `frPyObjects({"size": [h, w], "counts": [...]})` reads them.
+std::vector<uint32_t> mask_to_rle(const Mask& mask, int image_width, int image_height);
+
 // ---------------------------------------------------------------------------------------------
 // Drawing
 
@@ -212,6 +219,42 @@ struct DrawOptions {
 void draw(Image& image, const Prediction& prediction, const DrawOptions& options = {});
 
 // ---------------------------------------------------------------------------------------------
+// Video (OpenCV videoio: whatever its backends read on this machine)
+
+/// Reads the frames of a video file in order.
+class VideoReader {
+ public:
+  /// NotFound for a missing file, InvalidArgument when no videoio backend can read it.
+  static Result<std::unique_ptr<VideoReader>> open(const std::string& path);
+  ~VideoReader();
+  /// The next frame (BGR) into `frame`; false at the end of the video.
+  Result<bool> next(Image& frame);
+  double fps() const;        // 0 when the container does not say
+  int64_t frame_count() const;  // -1 when unknown
+
+ private:
+  struct Impl;
+  explicit VideoReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Writes frames to a video file (Motion-JPEG in an .avi container, which every OpenCV build
+/// can write).
+class VideoWriter {
+ public:
+  /// IoError when the file cannot be created; InvalidArgument for a size <= 0.
+  static Result<std::unique_ptr<VideoWriter>> open(const std::string& path, int width, int height, double fps);
+  ~VideoWriter();
+  /// InvalidArgument for a frame of another size.
+  Status write(const ImageView& frame);
+
+ private:
+  struct Impl;
+  explicit VideoWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// ---------------------------------------------------------------------------------------------
 // Predictors: an engine + context + pre/post-processing
 
 struct PredictorOptions {
@@ -219,6 +262,8 @@ struct PredictorOptions {
   int imgsz = 0;            // input size for models with dynamic height/width; 0 = metadata's, else 640
   int threads = 0;          // 0: the engine's default
   std::string timing_cache; // used when building from an ONNX model
+  /// Build progress (stage, fraction done) when building from an ONNX model; may be empty.
+  std::function<void(std::string_view stage, double fraction)> progress;
   PostprocessOptions post;
 };
 

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   hone::cli::register_inspect(app, actions);
   hone::cli::register_conformance(app, actions);
   hone::cli::register_ops(app, actions);
+  hone::cli::register_predict(app, actions);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

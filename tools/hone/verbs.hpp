@@ -17,6 +17,7 @@ void register_bench(CLI::App& app, Actions& actions);
 void register_inspect(CLI::App& app, Actions& actions);
 void register_conformance(CLI::App& app, Actions& actions);
 void register_ops(CLI::App& app, Actions& actions);
+void register_predict(CLI::App& app, Actions& actions);
 
 /// Prints "hone: <message>" on stderr and returns the exit code for a failed verb.
 int fail(const std::string& message);
