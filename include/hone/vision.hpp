@@ -49,8 +49,9 @@ Result<Image> decode_image(std::span<const uint8_t> bytes);
 /// Reads and decodes an image file. NotFound for a missing file, IoError when unreadable,
 /// InvalidArgument naming the file when it is not a decodable image.
 Result<Image> read_image(const std::string& path);
-/// Encodes by extension (.jpg, .png, .bmp) and writes. InvalidArgument for an unknown
-/// extension, IoError when the file cannot be written.
+/// Encodes by extension (.jpg/.jpeg, .png, .bmp, in any case) and writes; RGB views are stored
+/// with their colors (swapped to BGR for the encoder). InvalidArgument for an unknown extension
+/// or an empty/null/too-short-stride view, IoError when the file cannot be written.
 Status write_image(const std::string& path, const ImageView& image);
 
 // ---------------------------------------------------------------------------------------------
@@ -79,7 +80,9 @@ struct PreprocessOptions {
 };
 
 /// How an original image maps into the model input: input = original * scale + pad (per
-/// axis). Letterbox has scale_x == scale_y; Stretch has pad 0.
+/// axis). Letterbox's scales are the effective ones, new_unpad / original per axis (equal to
+/// Ultralytics' r up to the rounding of new_unpad to whole pixels), so that to_source()
+/// inverts exactly what the pixels went through; SquarePad and Stretch have pad 0.
 struct ImageTransform {
   int source_width = 0, source_height = 0;  // the original image
   int input_width = 0, input_height = 0;    // the model input
@@ -92,13 +95,14 @@ struct ImageTransform {
 };
 
 /// The transform preprocess() applies to an image of `width` x `height` (no pixels touched).
-/// InvalidArgument for empty images or target sizes.
+/// InvalidArgument for an empty image or target size, or a side over 32768 pixels.
 Result<ImageTransform> plan_transform(int width, int height, const PreprocessOptions& options);
 
 /// Resizes (bilinear, pixel centers aligned as cv::resize INTER_LINEAR), pads, reorders
 /// channels, normalizes and lays out `image` into `out` (3 * height * width floats in one
-/// pass, no intermediate images). InvalidArgument for an empty image, a null buffer or
-/// `out` too small.
+/// pass, no intermediate images; one thread). InvalidArgument for an empty image, a null
+/// buffer, a stride under width * 3, `out` too small, a bad target size (as plan_transform),
+/// or a zero or non-finite std / non-finite mean.
 Result<ImageTransform> preprocess(const ImageView& image, const PreprocessOptions& options, std::span<float> out);
 
 // ---------------------------------------------------------------------------------------------
