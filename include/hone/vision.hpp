@@ -61,6 +61,7 @@ enum class ResizeMode {
   Letterbox,  // keep aspect ratio, scale to fit, pad the borders with pad_value (Ultralytics)
   SquarePad,  // pad the image to a square at its bottom/right, then resize (the C# seed)
   Stretch,    // plain resize to the target size, aspect ratio not kept
+  CenterCrop, // crop the largest centered square, then resize (Ultralytics' classify transform)
 };
 
 enum class TensorLayout { NCHW, NHWC };

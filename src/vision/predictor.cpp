@@ -92,6 +92,8 @@ Result<std::unique_ptr<Predictor>> Predictor::from_engine(std::shared_ptr<const 
   impl->post = options.post;
   impl->pre.width = impl->model.input_width;
   impl->pre.height = impl->model.input_height;
+  // Ultralytics feeds classifiers a centered square crop, detectors a letterbox.
+  if (impl->model.task == Task::Classify) impl->pre.mode = ResizeMode::CenterCrop;
   const Shape shape = {1, 3, impl->model.input_height, impl->model.input_width};
   impl->input.resize(static_cast<size_t>(3) * static_cast<size_t>(impl->model.input_width) *
                      static_cast<size_t>(impl->model.input_height));

@@ -5,7 +5,8 @@
 //
 //   output (options.width x options.height)          source (what is resampled)
 //   +-------------------------------------+          Letterbox, Stretch: the image
-//   |  pad                                |          SquarePad: the image in the top-left
+//   |  pad                                |          CenterCrop: its centered square
+//   |                                     |          SquarePad: the image in the top-left
 //   |     +-------------------------+     |          corner of a max(w,h) square whose
 //   |     | region: bilinear from   |     |          other pixels are pad_value
 //   |     | the source              |     |
@@ -38,6 +39,7 @@ struct Plan {
   ImageTransform transform;
   int region_x = 0, region_y = 0, region_width = 0, region_height = 0;  // output pixels resampled
   int source_width = 0, source_height = 0;  // the image, or SquarePad's square (image at its top-left)
+  int crop_x = 0, crop_y = 0;               // CenterCrop: the source's corner in the image
 };
 
 std::string size_text(int width, int height) { return std::to_string(width) + "x" + std::to_string(height); }
@@ -101,6 +103,20 @@ Result<Plan> make_plan(int width, int height, const PreprocessOptions& options) 
       t.scale_x = static_cast<float>(static_cast<double>(out_w) / width);
       t.scale_y = static_cast<float>(static_cast<double>(out_h) / height);
       break;
+    case ResizeMode::CenterCrop: {
+      // Ultralytics' classify CenterCrop: m = min(h, w), top/left = (h - m) // 2, (w - m) // 2,
+      // then the m x m crop resized to the target. As a transform: the crop's corner maps to
+      // the output's (0, 0), so the pads are negative.
+      const int side = std::min(width, height);
+      plan.crop_x = (width - side) / 2;
+      plan.crop_y = (height - side) / 2;
+      plan.source_width = plan.source_height = side;
+      t.scale_x = static_cast<float>(static_cast<double>(out_w) / side);
+      t.scale_y = static_cast<float>(static_cast<double>(out_h) / side);
+      t.pad_x = -static_cast<float>(plan.crop_x) * t.scale_x;
+      t.pad_y = -static_cast<float>(plan.crop_y) * t.scale_y;
+      break;
+    }
     default:
       return invalid_argument("unknown resize mode " + std::to_string(static_cast<int>(options.mode)));
   }
@@ -216,13 +232,17 @@ Result<ImageTransform> preprocess(const ImageView& image, const PreprocessOption
   // One blended source row, plus two pixels past the source so that the last column's
   // second tap (of weight 0) is readable, also 4 floats at a time. Past the image's width
   // (SquarePad's square, and those extra pixels) it holds pad_value; the blend never writes there.
-  const int image_floats = image.width * 3;
+  // The image pixels the source holds: all of them, or CenterCrop's square.
+  const int used_width = std::min(image.width - plan.crop_x, plan.source_width);
+  const int used_height = std::min(image.height - plan.crop_y, plan.source_height);
+  const int image_floats = used_width * 3;
   std::vector<float> row(static_cast<size_t>(plan.source_width + 2) * 3, static_cast<float>(options.pad_value));
   // SquarePad's rows below the image read this row of pad_value.
   std::vector<uint8_t> pad_row;
-  if (plan.source_height > image.height) pad_row.assign(image_floats, options.pad_value);
+  if (plan.source_height > used_height) pad_row.assign(image_floats, options.pad_value);
   const size_t row_bytes = image.row_bytes();
-  auto source_row = [&](int y) { return y < image.height ? image.data + row_bytes * y : pad_row.data(); };
+  const uint8_t* const origin = image.data + row_bytes * plan.crop_y + static_cast<size_t>(plan.crop_x) * 3;
+  auto source_row = [&](int y) { return y < used_height ? origin + row_bytes * y : pad_row.data(); };
 
   for (int y = 0; y < out_h; ++y) {
     const int ry = y - plan.region_y;

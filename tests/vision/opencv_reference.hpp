@@ -62,6 +62,12 @@ inline void opencv_preprocess(const cv::Mat& image, PixelFormat format, const Pr
     case ResizeMode::Stretch:
       cv::resize(image, sized, cv::Size(o.width, o.height), 0, 0, cv::INTER_LINEAR);
       break;
+    case ResizeMode::CenterCrop: {
+      const int side = std::min(image.cols, image.rows);
+      const cv::Mat crop = image(cv::Rect((image.cols - side) / 2, (image.rows - side) / 2, side, side));
+      cv::resize(crop, sized, cv::Size(o.width, o.height), 0, 0, cv::INTER_LINEAR);
+      break;
+    }
   }
   cv::Mat ordered = sized;
   if (o.to_rgb != (format == PixelFormat::RGB)) cv::cvtColor(sized, ordered, cv::COLOR_BGR2RGB);

@@ -42,6 +42,7 @@ const char* mode_name(ResizeMode m) {
     case ResizeMode::Letterbox: return "letterbox";
     case ResizeMode::SquarePad: return "squarepad";
     case ResizeMode::Stretch: return "stretch";
+    case ResizeMode::CenterCrop: return "centercrop";
   }
   return "?";
 }
@@ -103,7 +104,12 @@ std::vector<float> run_opencv(const Image& image, const PreprocessOptions& o) {
 // is the image, or for SquarePad the square whose pixels outside the image are pad_value.
 std::vector<float> run_exact(const Image& image, const PreprocessOptions& o) {
   int region_x = 0, region_y = 0, region_w = o.width, region_h = o.height;
-  int source_w = image.width, source_h = image.height;
+  int source_w = image.width, source_h = image.height, crop_x = 0, crop_y = 0;
+  if (o.mode == ResizeMode::CenterCrop) {
+    source_w = source_h = std::min(image.width, image.height);
+    crop_x = (image.width - source_w) / 2;
+    crop_y = (image.height - source_h) / 2;
+  }
   if (o.mode == ResizeMode::Letterbox) {
     const Letterbox lb = ultralytics_letterbox(image.width, image.height, o);
     region_x = lb.left, region_y = lb.top, region_w = lb.new_width, region_h = lb.new_height;
@@ -112,6 +118,7 @@ std::vector<float> run_exact(const Image& image, const PreprocessOptions& o) {
   }
   const bool swap = o.to_rgb != (image.format == PixelFormat::RGB);
   auto pixel = [&](int x, int y, int c) -> double {
+    x += crop_x, y += crop_y;
     if (x >= image.width || y >= image.height) return o.pad_value;
     return image.pixels[(static_cast<size_t>(y) * image.width + x) * 3 + c];
   };
@@ -168,7 +175,7 @@ constexpr Size kTargets[] = {{64, 64}, {96, 80}, {48, 112}, {640, 640}};
 
 std::vector<PreprocessOptions> option_matrix() {
   std::vector<PreprocessOptions> all;
-  for (ResizeMode mode : {ResizeMode::Letterbox, ResizeMode::SquarePad, ResizeMode::Stretch}) {
+  for (ResizeMode mode : {ResizeMode::Letterbox, ResizeMode::SquarePad, ResizeMode::Stretch, ResizeMode::CenterCrop}) {
     for (TensorLayout layout : {TensorLayout::NCHW, TensorLayout::NHWC}) {
       for (bool to_rgb : {true, false}) {
         PreprocessOptions o;
@@ -249,7 +256,7 @@ TEST(VisionPreprocess, StrideSkipsRowPadding) {
   for (int y = 0; y < 21; ++y) std::copy_n(image.pixels.data() + row * y, row, padded.data() + stride * y);
   PreprocessOptions o;
   o.width = 50, o.height = 40;
-  for (ResizeMode mode : {ResizeMode::Letterbox, ResizeMode::SquarePad, ResizeMode::Stretch}) {
+  for (ResizeMode mode : {ResizeMode::Letterbox, ResizeMode::SquarePad, ResizeMode::Stretch, ResizeMode::CenterCrop}) {
     o.mode = mode;
     std::vector<float> packed(tensor_size(o)), strided(tensor_size(o));
     ASSERT_TRUE(preprocess(image.view(), o, packed).is_ok());
@@ -340,6 +347,15 @@ TEST(VisionPlanTransform, SquarePadAndStretch) {
   EXPECT_FLOAT_EQ(stretch->scale_y, 256.f / 1080);
   EXPECT_EQ(stretch->pad_x, 0.f);
   EXPECT_EQ(stretch->pad_y, 0.f);
+  // Ultralytics' classify crop of bus.jpg: the centered 810x810 square, rows 135..944.
+  o.mode = ResizeMode::CenterCrop;
+  o.width = o.height = 224;
+  auto crop = plan_transform(810, 1080, o);
+  ASSERT_TRUE(crop.is_ok());
+  EXPECT_FLOAT_EQ(crop->scale_x, 224.f / 810);
+  EXPECT_FLOAT_EQ(crop->to_source_x(0), 0.f);
+  EXPECT_NEAR(crop->to_source_y(0), 135.f, 1e-3f);
+  EXPECT_NEAR(crop->to_source_y(224), 945.f, 1e-3f);
 }
 
 // At many sizes: the image's corners land on the edges of the letterboxed region, points
