@@ -204,7 +204,8 @@ typedef enum hone_precision {
 
 /// Called during hone_engine_build with a stage name ("shapes", "optimize", "tactics",
 /// "memory", "done"...) and the fraction of the build done (0..1), on the building thread.
-/// `stage` is valid during the call only. Must not call back into the same config.
+/// `stage` is valid during the call only. Calls that change or destroy the config being
+/// built fail there with HONE_STATUS_INVALID_ARGUMENT.
 typedef void (*hone_progress_fn)(const char* stage, double fraction, void* user_data);
 
 /// A config with the defaults: device "cpu", float32, threads 0 (= the machine's physical
@@ -323,7 +324,8 @@ HONE_C_EXPORT hone_status hone_engine_get_num_layers(const hone_engine_t* engine
 /// Called once per layer per run, in layer order, on the thread that runs the context (the
 /// caller's for hone_context_run, the context's worker for async runs): the layer's name
 /// (fused layers join their node names with " + "; valid during the call only) and its time
-/// in milliseconds. Must not call hone_* functions on the same context.
+/// in milliseconds. Calls on the same context fail there with HONE_STATUS_INVALID_ARGUMENT
+/// (the run holds the context).
 typedef void (*hone_profiler_fn)(const char* layer_name, float ms, void* user_data);
 
 /// Called on the context's worker thread when an asynchronous run completes, with its

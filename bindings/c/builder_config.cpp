@@ -10,7 +10,22 @@ namespace {
 
 constexpr uint32_t kAllPrecisions = HONE_PRECISION_FP32 | HONE_PRECISION_FP16 | HONE_PRECISION_BF16 | HONE_PRECISION_INT8;
 
+// A live config that may be changed: not the one whose build this thread is running (a
+// progress callback changing or destroying it would pull the config from under the build).
+hone_builder_config* live_config(hone_builder_config_t* config) {
+  hone_builder_config* c = live(config, "config");
+  if (building_config() == c) {
+    fail(HONE_STATUS_INVALID_ARGUMENT, "the config is being built with (called from its progress callback)");
+  }
+  return c;
+}
+
 }  // namespace
+
+const hone_builder_config*& hone::capi::building_config() {
+  thread_local const hone_builder_config* config = nullptr;
+  return config;
+}
 
 extern "C" {
 
@@ -22,12 +37,15 @@ HONE_C_EXPORT hone_status hone_builder_config_create(hone_builder_config_t** out
 }
 
 HONE_C_EXPORT hone_status hone_builder_config_destroy(hone_builder_config_t* config) {
-  return guard(__func__, [&] { destroy(config, "config"); });
+  return guard(__func__, [&] {
+    if (config) live_config(config);
+    destroy(config, "config");
+  });
 }
 
 HONE_C_EXPORT hone_status hone_builder_config_set_device(hone_builder_config_t* config, const char* device) {
   return guard(__func__, [&] {
-    hone_builder_config* c = live(config, "config");
+    hone_builder_config* c = live_config(config);
     require(device, "device");
     if (!*device) fail(HONE_STATUS_INVALID_ARGUMENT, "argument 'device' is empty");
     c->config.device = device;
@@ -36,7 +54,7 @@ HONE_C_EXPORT hone_status hone_builder_config_set_device(hone_builder_config_t* 
 
 HONE_C_EXPORT hone_status hone_builder_config_set_threads(hone_builder_config_t* config, int threads) {
   return guard(__func__, [&] {
-    hone_builder_config* c = live(config, "config");
+    hone_builder_config* c = live_config(config);
     if (threads < 0) fail(HONE_STATUS_INVALID_ARGUMENT, "threads must be >= 0 (0: the physical cores), not " + std::to_string(threads));
     c->config.threads = threads;
   });
@@ -44,7 +62,7 @@ HONE_C_EXPORT hone_status hone_builder_config_set_threads(hone_builder_config_t*
 
 HONE_C_EXPORT hone_status hone_builder_config_set_precisions(hone_builder_config_t* config, uint32_t flags) {
   return guard(__func__, [&] {
-    hone_builder_config* c = live(config, "config");
+    hone_builder_config* c = live_config(config);
     if (flags == 0) fail(HONE_STATUS_INVALID_ARGUMENT, "no precision allowed (flags 0)");
     if (flags & ~kAllPrecisions) {
       fail(HONE_STATUS_INVALID_ARGUMENT, "unknown precision flag bits " + std::to_string(flags & ~kAllPrecisions) +
@@ -60,14 +78,14 @@ HONE_C_EXPORT hone_status hone_builder_config_set_precisions(hone_builder_config
 }
 
 HONE_C_EXPORT hone_status hone_builder_config_set_workspace_limit(hone_builder_config_t* config, uint64_t bytes) {
-  return guard(__func__, [&] { live(config, "config")->config.workspace_limit = bytes; });
+  return guard(__func__, [&] { live_config(config)->config.workspace_limit = bytes; });
 }
 
 HONE_C_EXPORT hone_status hone_builder_config_set_input_shape(hone_builder_config_t* config, const char* name,
                                                               const int64_t* min_dims, const int64_t* opt_dims,
                                                               const int64_t* max_dims, size_t rank) {
   return guard(__func__, [&] {
-    hone_builder_config* c = live(config, "config");
+    hone_builder_config* c = live_config(config);
     require(name, "name");
     ShapeRange r;
     r.min = to_shape(min_dims, rank, "min_dims");
@@ -85,13 +103,13 @@ HONE_C_EXPORT hone_status hone_builder_config_set_input_shape(hone_builder_confi
 }
 
 HONE_C_EXPORT hone_status hone_builder_config_set_timing_cache_path(hone_builder_config_t* config, const char* path) {
-  return guard(__func__, [&] { live(config, "config")->config.timing_cache_path = path ? path : ""; });
+  return guard(__func__, [&] { live_config(config)->config.timing_cache_path = path ? path : ""; });
 }
 
 HONE_C_EXPORT hone_status hone_builder_config_set_allowed_tactics(hone_builder_config_t* config, const char* const* ids,
                                                                   size_t count) {
   return guard(__func__, [&] {
-    hone_builder_config* c = live(config, "config");
+    hone_builder_config* c = live_config(config);
     if (count > 0) require(ids, "ids");
     std::vector<std::string> tactics;
     for (size_t i = 0; i < count; ++i) {
@@ -106,20 +124,20 @@ HONE_C_EXPORT hone_status hone_builder_config_set_allowed_tactics(hone_builder_c
 
 HONE_C_EXPORT hone_status hone_builder_config_set_tuning_iterations(hone_builder_config_t* config, int iterations) {
   return guard(__func__, [&] {
-    hone_builder_config* c = live(config, "config");
+    hone_builder_config* c = live_config(config);
     if (iterations < 1) fail(HONE_STATUS_INVALID_ARGUMENT, "iterations must be >= 1, not " + std::to_string(iterations));
     c->config.tuning_iterations = iterations;
   });
 }
 
 HONE_C_EXPORT hone_status hone_builder_config_set_optimize(hone_builder_config_t* config, int enabled) {
-  return guard(__func__, [&] { live(config, "config")->config.optimize = enabled != 0; });
+  return guard(__func__, [&] { live_config(config)->config.optimize = enabled != 0; });
 }
 
 HONE_C_EXPORT hone_status hone_builder_config_set_progress_callback(hone_builder_config_t* config, hone_progress_fn fn,
                                                                     void* user_data) {
   return guard(__func__, [&] {
-    hone_builder_config* c = live(config, "config");
+    hone_builder_config* c = live_config(config);
     if (!fn) {
       c->config.progress = nullptr;
       return;

@@ -174,16 +174,6 @@ const TensorDesc& find_desc(const std::vector<TensorDesc>& inputs, const std::ve
   fail(HONE_STATUS_NOT_FOUND, "no input or output is called '" + std::string(name) + "'");
 }
 
-void CallbackProfiler::report_layer_time(std::string_view layer_name, float ms) {
-  if (!fn_) return;
-  try {
-    name_.assign(layer_name);
-    fn_(name_.c_str(), ms, user_data_);
-  } catch (...) {
-    // Profiler::report_layer_time must not throw; a report lost to out-of-memory is dropped.
-  }
-}
-
 }  // namespace hone::capi
 
 using namespace hone;

@@ -16,8 +16,20 @@ using namespace hone::capi;
 
 namespace {
 
-// The context whose run callback this thread is executing (nullptr: none).
+// The context whose run callback / profiler callback this thread is executing (nullptr: none).
 thread_local const hone_context* tl_callback_context = nullptr;
+thread_local const hone_context* tl_profiler_context = nullptr;
+
+// A live context that this thread may call: not from inside its profiler callback, where
+// the run holds the context (a bind or run there would deadlock on it).
+template <class H>
+H* live_context(H* context) {
+  H* c = live(context, "context");
+  if (tl_profiler_context == c) {
+    fail(HONE_STATUS_INVALID_ARGUMENT, "cannot be called on a context from inside its own profiler callback");
+  }
+  return c;
+}
 
 void require_idle(hone_context& c) {
   if (tl_callback_context == &c) return;
@@ -123,6 +135,18 @@ void wait_idle(hone_context* c) {
 
 }  // namespace
 
+void hone::capi::CallbackProfiler::report_layer_time(std::string_view layer_name, float ms) {
+  if (!fn_) return;
+  tl_profiler_context = owner_;
+  try {
+    name_.assign(layer_name);
+    fn_(name_.c_str(), ms, user_data_);
+  } catch (...) {
+    // Profiler::report_layer_time must not throw; a report lost to out-of-memory is dropped.
+  }
+  tl_profiler_context = nullptr;
+}
+
 extern "C" {
 
 HONE_C_EXPORT hone_status hone_context_create(const hone_engine_t* engine, hone_context_t** out) {
@@ -138,7 +162,7 @@ HONE_C_EXPORT hone_status hone_context_create(const hone_engine_t* engine, hone_
 HONE_C_EXPORT hone_status hone_context_destroy(hone_context_t* context) {
   return guard(__func__, [&] {
     if (!context) return;
-    hone_context* c = live(context, "context");
+    hone_context* c = live_context(context);
     require_not_in_callback(*c, "destroy");
     wait_idle(c);
     destroy(c, "context");
@@ -148,7 +172,7 @@ HONE_C_EXPORT hone_status hone_context_destroy(hone_context_t* context) {
 HONE_C_EXPORT hone_status hone_context_set_input_shape(hone_context_t* context, const char* name, const int64_t* dims,
                                                        size_t rank) {
   return guard(__func__, [&] {
-    hone_context* c = live(context, "context");
+    hone_context* c = live_context(context);
     require_idle(*c);
     const TensorDesc& d = input_desc(*c, name);
     check(c->context->set_input_shape(d.name, to_shape(dims, rank, "dims")));
@@ -159,7 +183,7 @@ HONE_C_EXPORT hone_status hone_context_bind_input(hone_context_t* context, const
                                                   size_t byte_size, hone_dtype dtype, const int64_t* dims,
                                                   size_t rank) {
   return guard(__func__, [&] {
-    hone_context* c = live(context, "context");
+    hone_context* c = live_context(context);
     require_idle(*c);
     const TensorDesc& d = input_desc(*c, name);
     const DataType t = to_dtype(dtype, "dtype");
@@ -172,7 +196,7 @@ HONE_C_EXPORT hone_status hone_context_bind_output(hone_context_t* context, cons
                                                    size_t byte_size, hone_dtype dtype, const int64_t* dims,
                                                    size_t rank) {
   return guard(__func__, [&] {
-    hone_context* c = live(context, "context");
+    hone_context* c = live_context(context);
     require_idle(*c);
     const TensorDesc& d = output_desc(*c, name);
     const DataType t = to_dtype(dtype, "dtype");
@@ -184,7 +208,7 @@ HONE_C_EXPORT hone_status hone_context_bind_output(hone_context_t* context, cons
 HONE_C_EXPORT hone_status hone_context_bind_tensor(hone_context_t* context, const char* name,
                                                    const hone_tensor_t* tensor) {
   return guard(__func__, [&] {
-    hone_context* c = live(context, "context");
+    hone_context* c = live_context(context);
     const hone_tensor* t = live(tensor, "tensor");
     require_idle(*c);
     bool is_input = false;
@@ -196,7 +220,7 @@ HONE_C_EXPORT hone_status hone_context_bind_tensor(hone_context_t* context, cons
 
 HONE_C_EXPORT hone_status hone_context_unbind(hone_context_t* context, const char* name) {
   return guard(__func__, [&] {
-    hone_context* c = live(context, "context");
+    hone_context* c = live_context(context);
     require_idle(*c);
     const TensorDesc& d = find_desc(engine_of(*c).inputs(), engine_of(*c).outputs(), name);
     check(c->context->bind(d.name, Tensor()));
@@ -206,7 +230,7 @@ HONE_C_EXPORT hone_status hone_context_unbind(hone_context_t* context, const cha
 HONE_C_EXPORT hone_status hone_context_set_input(hone_context_t* context, const char* name, const void* data,
                                                  size_t byte_size, hone_dtype dtype, const int64_t* dims, size_t rank) {
   return guard(__func__, [&] {
-    hone_context* c = live(context, "context");
+    hone_context* c = live_context(context);
     require_idle(*c);
     const TensorDesc& d = input_desc(*c, name);
     const DataType t = to_dtype(dtype, "dtype");
@@ -221,20 +245,20 @@ HONE_C_EXPORT hone_status hone_context_set_input(hone_context_t* context, const 
 
 HONE_C_EXPORT hone_status hone_context_run(hone_context_t* context) {
   return guard(__func__, [&] {
-    hone_context* c = live(context, "context");
+    hone_context* c = live_context(context);
     require_idle(*c);
     check(c->context->run());
   });
 }
 
 HONE_C_EXPORT hone_status hone_context_run_async(hone_context_t* context) {
-  return guard(__func__, [&] { enqueue_run(live(context, "context"), nullptr, nullptr); });
+  return guard(__func__, [&] { enqueue_run(live_context(context), nullptr, nullptr); });
 }
 
 HONE_C_EXPORT hone_status hone_context_run_async_with_callback(hone_context_t* context, hone_run_callback_fn fn,
                                                                void* user_data) {
   return guard(__func__, [&] {
-    hone_context* c = live(context, "context");
+    hone_context* c = live_context(context);
     require(fn, "fn");
     enqueue_run(c, fn, user_data);
   });
@@ -242,7 +266,7 @@ HONE_C_EXPORT hone_status hone_context_run_async_with_callback(hone_context_t* c
 
 HONE_C_EXPORT hone_status hone_context_wait(hone_context_t* context) {
   return guard(__func__, [&] {
-    hone_context* c = live(context, "context");
+    hone_context* c = live_context(context);
     require_not_in_callback(*c, "wait for");
     std::unique_lock<std::mutex> lock(c->mu);
     c->idle.wait(lock, [c] { return c->in_flight == 0; });
@@ -257,7 +281,7 @@ HONE_C_EXPORT hone_status hone_context_wait(hone_context_t* context) {
 
 HONE_C_EXPORT hone_status hone_context_get_output(hone_context_t* context, const char* name, hone_tensor_t** out) {
   return guard(__func__, [&] {
-    hone_context* c = live(context, "context");
+    hone_context* c = live_context(context);
     require(out, "out");
     require_idle(*c);
     auto t = std::make_unique<hone_tensor>();
@@ -269,7 +293,7 @@ HONE_C_EXPORT hone_status hone_context_get_output(hone_context_t* context, const
 HONE_C_EXPORT hone_status hone_context_get_output_shape(hone_context_t* context, const char* name, int64_t* dims,
                                                         size_t capacity, int64_t* rank) {
   return guard(__func__, [&] {
-    hone_context* c = live(context, "context");
+    hone_context* c = live_context(context);
     require_idle(*c);
     write_shape(output_tensor(*c, name).shape(), true, dims, capacity, rank);
   });
@@ -278,7 +302,7 @@ HONE_C_EXPORT hone_status hone_context_get_output_shape(hone_context_t* context,
 HONE_C_EXPORT hone_status hone_context_copy_output(hone_context_t* context, const char* name, void* dst,
                                                    size_t byte_size, hone_dtype dtype) {
   return guard(__func__, [&] {
-    hone_context* c = live(context, "context");
+    hone_context* c = live_context(context);
     require_idle(*c);
     const Tensor t = output_tensor(*c, name);
     const DataType given = to_dtype(dtype, "dtype");
@@ -289,7 +313,7 @@ HONE_C_EXPORT hone_status hone_context_copy_output(hone_context_t* context, cons
 
 HONE_C_EXPORT hone_status hone_context_set_threads(hone_context_t* context, int threads) {
   return guard(__func__, [&] {
-    hone_context* c = live(context, "context");
+    hone_context* c = live_context(context);
     require_idle(*c);
     check(c->context->set_threads(threads));
   });
@@ -297,14 +321,14 @@ HONE_C_EXPORT hone_status hone_context_set_threads(hone_context_t* context, int 
 
 HONE_C_EXPORT hone_status hone_context_get_threads(const hone_context_t* context, int* threads) {
   return guard(__func__, [&] {
-    const hone_context* c = live(context, "context");
+    const hone_context* c = live_context(context);
     *require(threads, "threads") = c->context->threads();
   });
 }
 
 HONE_C_EXPORT hone_status hone_context_set_profiler(hone_context_t* context, hone_profiler_fn fn, void* user_data) {
   return guard(__func__, [&] {
-    hone_context* c = live(context, "context");
+    hone_context* c = live_context(context);
     require_idle(*c);
     c->profiler.set(fn, user_data);
     c->context->set_profiler(fn ? &c->profiler : nullptr);

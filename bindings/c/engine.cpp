@@ -47,6 +47,12 @@ HONE_C_EXPORT hone_status hone_engine_build(const hone_network_t* network, const
     const hone_network* net = live(network, "network");
     const hone_builder_config* cfg = live(config, "config");
     require(out, "out");
+    // The progress callback runs inside build_plan: mark the config as in use meanwhile.
+    struct Building {
+      explicit Building(const hone_builder_config* c) : previous(building_config()) { building_config() = c; }
+      ~Building() { building_config() = previous; }
+      const hone_builder_config* previous;
+    } building(cfg);
     engine::Plan plan = unwrap(build_plan(take_graph(*net), cfg->config));
     publish_engine(unwrap(Engine::from_plan(std::move(plan))), out);
   });

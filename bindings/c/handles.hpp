@@ -24,6 +24,8 @@
 #include "ir/graph.hpp"
 
 struct hone_network;
+struct hone_builder_config;
+struct hone_context;
 
 namespace hone::capi {
 
@@ -144,13 +146,20 @@ const TensorDesc& find_desc(const std::vector<TensorDesc>& inputs, const std::ve
 /// The network's graph for one build: the imported one the first time, a fresh import after.
 std::unique_ptr<ir::Graph> take_graph(const hone_network& network);
 
+/// The config whose hone_engine_build runs on this thread (nullptr: none): its progress
+/// callback must not change or destroy it, so the config's calls check this.
+const hone_builder_config*& building_config();
+
 /// The profiler a context hands its ExecutionContext: forwards to the C function pointer.
+/// Calls on the context from inside `fn` are refused (the run holds the context's lock).
 class CallbackProfiler final : public Profiler {
  public:
+  explicit CallbackProfiler(const hone_context* owner) : owner_(owner) {}
   void set(hone_profiler_fn fn, void* user_data) { fn_ = fn; user_data_ = user_data; }
-  void report_layer_time(std::string_view layer_name, float ms) override;
+  void report_layer_time(std::string_view layer_name, float ms) override;  // context.cpp
 
  private:
+  const hone_context* owner_;
   hone_profiler_fn fn_ = nullptr;
   void* user_data_ = nullptr;
   std::string name_;  // NUL-terminated copy of the layer name
@@ -189,7 +198,7 @@ struct hone_tensor {
 
 struct hone_context {
   static constexpr hone::capi::HandleKind kKind = hone::capi::HandleKind::Context;
-  hone::capi::CallbackProfiler profiler;
+  hone::capi::CallbackProfiler profiler{this};
   // Asynchronous runs: counted from the queueing until their callback returned.
   std::mutex mu;
   std::condition_variable idle;

@@ -4,7 +4,7 @@
  * on small models, async runs, a bit-for-bit comparison with the C++ API, and a leak loop.
  *
  * Usage: test_c_api SECTION MODELS_DIR WORK_DIR REF_DIR [REF_MODEL...]
- *   SECTION     basics | network | config | flow | async | compare | leak | all
+ *   SECTION     basics | network | config | flow | async (with threads) | compare | leak | all
  *   MODELS_DIR  multi.onnx and unsupported.onnx (written by c_api_make_models)
  *   WORK_DIR    scratch files
  *   REF_DIR     c_api_reference's output for the REF_MODELs ("builtin:NAME" or .onnx paths)
@@ -97,6 +97,16 @@ static int file_exists(const char* path) {
   FILE* f = fopen(path, "rb");
   if (f) fclose(f);
   return f != NULL;
+}
+
+/* A path far longer than PATH_MAX: "/aaaa...". */
+static const char* long_path(void) {
+  static char path[5001];
+  if (!path[0]) {
+    memset(path, 'a', sizeof path - 1);
+    path[0] = '/';
+  }
+  return path;
 }
 
 /* IEEE half -> float, for checking float16 outputs. */
@@ -354,6 +364,7 @@ static void test_network(void) {
   EXPECT(HONE_STATUS_NOT_FOUND, hone_network_create_from_file("/no/such/dir/model.onnx", &net), "no such file");
   EXPECT(HONE_STATUS_NOT_FOUND, hone_network_create_from_file("", &net), NULL);
   EXPECT(HONE_STATUS_IO_ERROR, hone_network_create_from_file(g_models_dir, &net), "directory");
+  EXPECT(HONE_STATUS_NOT_FOUND, hone_network_create_from_file(long_path(), &net), NULL);
   path_join(bad, sizeof bad, g_work_dir, "garbage.onnx");
   CHECK(write_file(bad, kGarbage, sizeof kGarbage));
   EXPECT(HONE_STATUS_INVALID_MODEL, hone_network_create_from_file(bad, &net), "garbage.onnx");
@@ -441,10 +452,16 @@ typedef struct {
   int saw_done;
   double last_fraction;
   int monotonic;
+  hone_builder_config_t* config;  /* calls on it from inside the callback are refused */
+  hone_status set_status, destroy_status;
 } Progress;
 
 static void on_progress(const char* stage, double fraction, void* user_data) {
   Progress* p = (Progress*)user_data;
+  if (p->config && p->calls == 0) {
+    p->set_status = hone_builder_config_set_threads(p->config, 3);
+    p->destroy_status = hone_builder_config_destroy(p->config);
+  }
   if (fraction < p->last_fraction) p->monotonic = 0;
   p->last_fraction = fraction;
   if (strcmp(stage, "done") == 0 && fraction == 1.0) p->saw_done = 1;
@@ -461,7 +478,7 @@ static void test_config(void) {
   const char* tactics[2] = {"cpu", "ref"};
   const char* bad_tactics[2] = {"cpu", NULL};
   const char* empty_tactics[1] = {""};
-  Progress progress = {0, 0, 0.0, 1};
+  Progress progress = {0, 0, 0.0, 1, NULL, HONE_STATUS_OK, HONE_STATUS_OK};
   size_t count = 0;
 
   path_join(path, sizeof path, g_models_dir, "multi.onnx");
@@ -525,9 +542,11 @@ static void test_config(void) {
   EXPECT_OK(hone_builder_config_set_optimize(config, 0));
   EXPECT_OK(hone_builder_config_set_optimize(config, 1));
   EXPECT_OK(hone_builder_config_set_progress_callback(config, on_progress, &progress));
+  progress.config = config;
   EXPECT_OK(hone_engine_build(net, config, &engine));
   CHECK(engine != NULL);
   CHECK(progress.calls >= 2 && progress.saw_done && progress.monotonic);
+  CHECK(progress.set_status == HONE_STATUS_INVALID_ARGUMENT && progress.destroy_status == HONE_STATUS_INVALID_ARGUMENT);
   CHECK(file_exists(cache));
   EXPECT_OK(hone_engine_get_num_layers(engine, &count));
   CHECK(count > 0);
@@ -560,10 +579,13 @@ typedef struct {
   int layers;
   double total_ms;
   int named;
+  hone_context_t* context; /* calls on it from inside the callback are refused */
+  hone_status run_status;
 } Profile;
 
 static void on_layer(const char* layer_name, float ms, void* user_data) {
   Profile* p = (Profile*)user_data;
+  if (p->context && p->layers == 0) p->run_status = hone_context_run(p->context);
   ++p->layers;
   p->total_ms += ms;
   if (layer_name && layer_name[0] && ms >= 0.0f) ++p->named;
@@ -655,6 +677,13 @@ static void test_engine_files(hone_engine_t* engine) {
   EXPECT(HONE_STATUS_NOT_FOUND, hone_engine_load_file("/no/such/file.hone", &loaded), "/no/such/file.hone");
   path_join(bad, sizeof bad, g_models_dir, "multi.onnx");
   EXPECT(HONE_STATUS_INVALID_MODEL, hone_engine_load_file(bad, &loaded), "multi.onnx");
+  /* Strings that are not usable paths. */
+  EXPECT(HONE_STATUS_NOT_FOUND, hone_engine_load_file("", &loaded), NULL);
+  EXPECT(HONE_STATUS_IO_ERROR, hone_engine_load_file(g_models_dir, &loaded), "directory");
+  EXPECT(HONE_STATUS_IO_ERROR, hone_engine_load_file(long_path(), &loaded), NULL);
+  EXPECT(HONE_STATUS_IO_ERROR, hone_engine_save_file(engine, ""), NULL);
+  EXPECT(HONE_STATUS_IO_ERROR, hone_engine_save_file(engine, g_work_dir), "directory");
+  EXPECT(HONE_STATUS_IO_ERROR, hone_engine_save_file(engine, long_path()), NULL);
 
   EXPECT_OK(hone_engine_serialize(engine, &bytes, &size));
   CHECK(bytes != NULL && size > 64);
@@ -720,7 +749,7 @@ static void test_flow(void) {
   size_t bytes = 0;
   void* data = NULL;
   int threads = 0;
-  Profile profile = {0, 0.0, 0};
+  Profile profile = {0, 0.0, 0, NULL, HONE_STATUS_OK};
   size_t layers = 0;
   if (!CHECK(engine != NULL)) return;
 
@@ -948,9 +977,11 @@ static void test_flow(void) {
 
   /* Profiler. */
   EXPECT_OK(hone_engine_get_num_layers(engine, &layers));
+  profile.context = ctx;
   EXPECT_OK(hone_context_set_profiler(ctx, on_layer, &profile));
   EXPECT_OK(hone_context_run(ctx));
   CHECK(profile.layers > 0 && (size_t)profile.layers <= layers && profile.named == profile.layers);
+  CHECK(profile.run_status == HONE_STATUS_INVALID_ARGUMENT);
   CHECK(profile.total_ms >= 0.0);
   EXPECT_OK(hone_context_run(ctx));
   CHECK(profile.layers > 0 && (size_t)profile.layers <= 2 * layers);
@@ -1042,6 +1073,56 @@ static void on_done(hone_context_t* ctx, hone_status status, const char* message
   c->destroy_status = hone_context_destroy(ctx);
 }
 
+/* Threads sharing one engine, each with its own context (and its own error messages). */
+typedef struct {
+  hone_engine_t* engine;
+  int index;
+  int ok_runs;
+  int message_ok;
+} Worker;
+
+static void* run_worker(void* arg) {
+  Worker* w = (Worker*)arg;
+  hone_context_t* ctx = NULL;
+  float x[3 * 4], y[3 * 4];
+  const int64_t shape[2] = {3, 4}, one[1] = {1};
+  int64_t offset = w->index;
+  int i, k;
+  w->message_ok = hone_context_run(NULL) == HONE_STATUS_INVALID_ARGUMENT &&
+                  strstr(hone_last_error_message(), "'context' is NULL") != NULL;
+  if (hone_context_create(w->engine, &ctx) != HONE_STATUS_OK) return NULL;
+  for (i = 0; i < 200; ++i) {
+    int good = 1;
+    fill_x(x, 3, (float)(w->index * 7 + i % 11) - 9.0f);
+    good &= hone_context_bind_input(ctx, "x", x, sizeof x, HONE_DTYPE_FLOAT32, shape, 2) == HONE_STATUS_OK;
+    good &= hone_context_set_input(ctx, "offset", &offset, sizeof offset, HONE_DTYPE_INT64, one, 1) == HONE_STATUS_OK;
+    good &= hone_context_run(ctx) == HONE_STATUS_OK;
+    good &= hone_context_copy_output(ctx, "y", y, sizeof y, HONE_DTYPE_FLOAT32) == HONE_STATUS_OK;
+    for (k = 0; good && k < 12; ++k) good = y[k] == relu(xw_at(x, k));
+    w->ok_runs += good;
+  }
+  hone_context_destroy(ctx);
+  return NULL;
+}
+
+static void test_threads(hone_engine_t* engine) {
+  enum { kThreads = 4 };
+  pthread_t threads[kThreads];
+  Worker workers[kThreads];
+  int i;
+  for (i = 0; i < kThreads; ++i) {
+    workers[i].engine = engine;
+    workers[i].index = i;
+    workers[i].ok_runs = 0;
+    workers[i].message_ok = 0;
+    CHECK(pthread_create(&threads[i], NULL, run_worker, &workers[i]) == 0);
+  }
+  for (i = 0; i < kThreads; ++i) {
+    CHECK(pthread_join(threads[i], NULL) == 0);
+    CHECK(workers[i].ok_runs == 200 && workers[i].message_ok);
+  }
+}
+
 static void test_async(void) {
   hone_engine_t* engine = build_multi(1);
   hone_context_t* ctx = NULL;
@@ -1123,6 +1204,7 @@ static void test_async(void) {
   EXPECT_OK(hone_context_run_async(ctx2)); /* two contexts of one engine at once */
   EXPECT_OK(hone_context_run_async_with_callback(ctx2, on_done, &done));
   EXPECT_OK(hone_context_destroy(ctx));
+  test_threads(engine);
   EXPECT_OK(hone_engine_destroy(engine));
   EXPECT_OK(hone_context_wait(ctx2));
   CHECK(done.calls == 1 && done.status == HONE_STATUS_OK && done.y0 == relu(xw_at(x, 0)));
