@@ -262,9 +262,11 @@ typedef enum hone_tensor_io {
 /// per-layer tactic selection (timed on this machine), weight packing, memory planning.
 /// Neither argument is consumed: both may be used (and built) again and destroyed at any
 /// time after. May take seconds for large models; reports progress through the config.
-/// Errors: INVALID_ARGUMENT (shapes that do not fit the model or name no input),
-/// UNSUPPORTED (no tactic for a layer, every such layer listed; a precision other than
-/// FP32), NOT_FOUND (unknown device), IO_ERROR (timing cache), INVALID_MODEL.
+/// Errors: INVALID_ARGUMENT (shapes that do not fit the model or name no input, a timing
+/// cache file that is not one), UNSUPPORTED (no tactic for a layer, every such layer
+/// listed; a precision other than FP32), NOT_FOUND (unknown device), IO_ERROR (the timing
+/// cache cannot be read or written), INVALID_MODEL (a model the import accepted but the
+/// build finds inconsistent).
 HONE_C_EXPORT hone_status hone_engine_build(const hone_network_t* network, const hone_builder_config_t* config,
                                             hone_engine_t** out);
 
@@ -353,8 +355,8 @@ HONE_C_EXPORT hone_status hone_context_destroy(hone_context_t* context);
 
 /// Fixes input `name`'s shape for the following runs; `dims` holds `rank` dims (NULL when
 /// rank is 0). Must lie within the engine's profile (or match its static dims):
-/// INVALID_ARGUMENT otherwise, naming the profile. NOT_FOUND for an unknown input. A bound
-/// input must then have this shape when the context runs.
+/// INVALID_ARGUMENT otherwise, naming the shapes allowed. NOT_FOUND for an unknown input. A
+/// bound input must then have this shape when the context runs.
 HONE_C_EXPORT hone_status hone_context_set_input_shape(hone_context_t* context, const char* name, const int64_t* dims,
                                                        size_t rank);
 
@@ -463,8 +465,9 @@ HONE_C_EXPORT hone_status hone_tensor_get_shape(const hone_tensor_t* tensor, int
 /// Product of the dims (1 for a scalar) and that times hone_dtype_size(dtype).
 HONE_C_EXPORT hone_status hone_tensor_get_element_count(const hone_tensor_t* tensor, int64_t* count);
 HONE_C_EXPORT hone_status hone_tensor_get_byte_size(const hone_tensor_t* tensor, size_t* byte_size);
-/// The first element (NULL for an empty tensor), valid while the tensor lives. Writable:
-/// writing an output tensor changes only that tensor's values.
+/// The first element (NULL for an empty tensor), valid while the tensor lives. Writable;
+/// NOTE: an output tensor's buffer is the run's output itself (what hone_context_copy_output
+/// reads until the next run) or, for a bound output, the caller's buffer.
 HONE_C_EXPORT hone_status hone_tensor_get_data(const hone_tensor_t* tensor, void** data);
 
 /// Copies the tensor's bytes to `dst` / overwrites them from `src`. `dtype` must be the

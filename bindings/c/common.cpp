@@ -18,8 +18,37 @@ static_assert(HONE_STATUS_NOT_FOUND == static_cast<int>(StatusCode::NotFound));
 static_assert(HONE_STATUS_IO_ERROR == static_cast<int>(StatusCode::IoError));
 static_assert(HONE_STATUS_OUT_OF_RANGE == static_cast<int>(StatusCode::OutOfRange));
 static_assert(HONE_STATUS_INTERNAL == static_cast<int>(StatusCode::Internal));
-static_assert(HONE_DTYPE_INT2 == kMaxDataType && HONE_DTYPE_FLOAT16 == static_cast<int>(DataType::Float16) &&
-              HONE_DTYPE_BFLOAT16 == static_cast<int>(DataType::BFloat16));
+// hone_dtype is DataType (ONNX's numbering), value for value.
+#define HONE_C_SAME_DTYPE(c, cpp) static_assert(HONE_DTYPE_##c == static_cast<int>(DataType::cpp))
+HONE_C_SAME_DTYPE(UNDEFINED, Undefined);
+HONE_C_SAME_DTYPE(FLOAT32, Float);
+HONE_C_SAME_DTYPE(UINT8, UInt8);
+HONE_C_SAME_DTYPE(INT8, Int8);
+HONE_C_SAME_DTYPE(UINT16, UInt16);
+HONE_C_SAME_DTYPE(INT16, Int16);
+HONE_C_SAME_DTYPE(INT32, Int32);
+HONE_C_SAME_DTYPE(INT64, Int64);
+HONE_C_SAME_DTYPE(STRING, String);
+HONE_C_SAME_DTYPE(BOOL, Bool);
+HONE_C_SAME_DTYPE(FLOAT16, Float16);
+HONE_C_SAME_DTYPE(FLOAT64, Double);
+HONE_C_SAME_DTYPE(UINT32, UInt32);
+HONE_C_SAME_DTYPE(UINT64, UInt64);
+HONE_C_SAME_DTYPE(COMPLEX64, Complex64);
+HONE_C_SAME_DTYPE(COMPLEX128, Complex128);
+HONE_C_SAME_DTYPE(BFLOAT16, BFloat16);
+HONE_C_SAME_DTYPE(FLOAT8E4M3FN, Float8E4M3FN);
+HONE_C_SAME_DTYPE(FLOAT8E4M3FNUZ, Float8E4M3FNUZ);
+HONE_C_SAME_DTYPE(FLOAT8E5M2, Float8E5M2);
+HONE_C_SAME_DTYPE(FLOAT8E5M2FNUZ, Float8E5M2FNUZ);
+HONE_C_SAME_DTYPE(UINT4, UInt4);
+HONE_C_SAME_DTYPE(INT4, Int4);
+HONE_C_SAME_DTYPE(FLOAT4E2M1, Float4E2M1);
+HONE_C_SAME_DTYPE(FLOAT8E8M0, Float8E8M0);
+HONE_C_SAME_DTYPE(UINT2, UInt2);
+HONE_C_SAME_DTYPE(INT2, Int2);
+#undef HONE_C_SAME_DTYPE
+static_assert(HONE_DTYPE_INT2 == kMaxDataType);
 
 namespace {
 
