@@ -173,12 +173,14 @@ struct hone_network {
   static constexpr hone::capi::HandleKind kKind = hone::capi::HandleKind::Network;
   // Where the model came from, to import it again for a second build (build_plan consumes
   // the graph it is given and the IR has no deep copy).
-  std::string path;                   // a file, or "" for bytes
-  std::string bytes;                  // the model bytes when not from a file
-  std::filesystem::path base_dir;     // external data for `bytes`
+  std::string path;                // a file, or "" for bytes
+  std::string bytes;               // the model bytes when not from a file
+  std::filesystem::path base_dir;  // external data for `bytes`
   std::vector<hone::TensorDesc> inputs, outputs;
-  mutable std::mutex mu;                      // guards `graph` (two threads may build one network)
-  mutable std::unique_ptr<hone::ir::Graph> graph;  // the imported graph; null once a build took it
+  // The imported graph, null once a build took it; `mu` guards it (two threads may build
+  // one network).
+  mutable std::mutex mu;
+  mutable std::unique_ptr<hone::ir::Graph> graph;
 };
 
 struct hone_builder_config {
