@@ -25,7 +25,8 @@ struct MaskKernels {
 
 /// The fastest kernels this CPU runs.
 const MaskKernels& mask_kernels();
-/// The kernels written for `isa`, or nullptr when this CPU cannot run them.
+/// The kernels written for `isa`, or nullptr when this CPU cannot run them or none are written
+/// for it (AVX-512: the AVX2 ones serve).
 const MaskKernels* mask_kernels_for(cpu::CpuIsa isa);
 
 namespace baseline {
