@@ -45,21 +45,40 @@ Tensor uniform(const Shape& shape, uint32_t seed, float lo, float hi) {
 }
 
 struct Case {
-  std::string source;  // "engine" or "synthetic"
+  std::string source;  // "engine", "synthetic", or the image the engine ran on
   ModelInfo model;
   std::vector<Datum> outputs;
+  bool own_transform = false;  // an image case: timed only with its image's transform
+  ImageTransform transform;
 };
 
-// The engine's outputs on a uniform [0, 1] image, or an error message.
-Result<Case> from_engine(const std::string& path, Task task) {
+// The engine's outputs on a uniform [0, 1] image, and on Ultralytics' test images of
+// ../shared/images preprocessed as `hone predict` does (the bus.jpg figure), or an
+// error message.
+Result<std::vector<Case>> from_engine(const std::string& path, Task task) {
   HONE_ASSIGN_OR_RETURN(auto graph, onnx_import::import_file(path));
   HONE_ASSIGN_OR_RETURN(auto plan, build_plan(std::move(graph), BuildConfig{}));
   HONE_ASSIGN_OR_RETURN(auto engine, Engine::from_plan(std::move(plan)));
-  Case c;
-  c.source = "engine";
-  HONE_ASSIGN_OR_RETURN(c.model, describe_model(*engine, task));
-  HONE_ASSIGN_OR_RETURN(c.outputs, engine->create_context()->run({Datum::of(uniform({1, 3, 640, 640}, 1, 0.f, 1.f))}));
-  return c;
+  std::vector<Case> cases(1);
+  cases[0].source = "engine";
+  HONE_ASSIGN_OR_RETURN(cases[0].model, describe_model(*engine, task));
+  auto context = engine->create_context();
+  HONE_ASSIGN_OR_RETURN(cases[0].outputs, context->run({Datum::of(uniform({1, 3, 640, 640}, 1, 0.f, 1.f))}));
+  for (const char* name : {"bus.jpg", "zidane.jpg"}) {
+    const std::string file = std::string(HONE_SHARED_DIR) + "/images/" + name;
+    if (!std::filesystem::exists(file)) continue;
+    HONE_ASSIGN_OR_RETURN(Image image, read_image(file));
+    Tensor input = Tensor::zeros(DataType::Float, {1, 3, 640, 640});
+    Case c;
+    c.source = name;
+    c.model = cases[0].model;
+    c.own_transform = true;
+    HONE_ASSIGN_OR_RETURN(c.transform, preprocess(image.view(), PreprocessOptions{},
+                                                  std::span<float>(input.data<float>(), static_cast<size_t>(input.numel()))));
+    HONE_ASSIGN_OR_RETURN(c.outputs, context->run({Datum::of(input)}));
+    cases.push_back(std::move(c));
+  }
+  return cases;
 }
 
 // Outputs of YOLOv8n's shapes: boxes 8..200 input pixels, class scores sigmoid(N(-5.5, 1.6))
@@ -102,7 +121,7 @@ std::vector<Case> engine_case(Task task) {
     std::fprintf(stderr, "%s: %s; synthetic outputs only\n", path.c_str(), c.status().to_string().c_str());
     return {};
   }
-  return {std::move(c).value()};
+  return std::move(c).value();
 }
 
 // An original image of width x height letterboxed (centered) into 640 x 640.
@@ -152,13 +171,20 @@ int main(int argc, char** argv) {
     for (Case& c : engine_case(task)) cases.push_back(std::move(c));
     cases.push_back(synthetic(task));
   }
-  struct Image {
+  struct Size {
     const char* name;
     int width, height;
   };
-  const Image images[] = {{"640x640", 640, 640}, {"zidane_1280x720", 1280, 720}, {"bus_810x1080", 810, 1080}};
+  const Size images[] = {{"640x640", 640, 640}, {"zidane_1280x720", 1280, 720}, {"bus_810x1080", 810, 1080}};
   for (const Case& c : cases) {
-    for (const Image& image : images) {
+    if (c.own_transform) {
+      const std::string label = std::string(task_name(c.model.task)) + "/" + c.source;
+      benchmark::RegisterBenchmark(label.c_str(), run_case, &c, c.transform)
+          ->UseManualTime()
+          ->Unit(benchmark::kMillisecond);
+      continue;
+    }
+    for (const Size& image : images) {
       const std::string label = std::string(task_name(c.model.task)) + "/" + c.source + "/" + image.name;
       benchmark::RegisterBenchmark(label.c_str(), run_case, &c, letterbox(image.width, image.height))
           ->UseManualTime()

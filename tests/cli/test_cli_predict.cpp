@@ -75,7 +75,9 @@ TEST_F(CliPredict, ClassifierPrintsTopClasses) {
   CliResult r = hone("predict " + model.string() + " " + image("x.png", 50, 40).string());
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find(": 32x32 "), std::string::npos) << r.out;
-  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), ','), 4) << "five classes: " << r.out;
+  const std::string line = r.out.substr(0, r.out.find('\n'));
+  EXPECT_EQ(line.rfind("image 1/1 ", 0), 0u) << r.out;
+  EXPECT_EQ(std::count(line.begin(), line.end(), ','), 4) << "five classes: " << line;
 }
 
 TEST_F(CliPredict, BadInputGetsOneLineErrors) {

@@ -112,7 +112,9 @@ TEST(Predictor, WrongTaskAndBadPathsAreErrors) {
   float sum = 0;
   for (size_t i = 0; i < p->classes.size(); ++i) {
     sum += p->classes[i].score;
-    if (i) EXPECT_GE(p->classes[i - 1].score, p->classes[i].score);
+    if (i > 0) {
+      EXPECT_GE(p->classes[i - 1].score, p->classes[i].score);
+    }
   }
   EXPECT_NEAR(sum, 1.f, 1e-4f) << "all 5 classes: softmax sums to 1";
   EXPECT_EQ(Predictor::open("/no/such/model.onnx").status().code(), StatusCode::NotFound);
@@ -124,7 +126,7 @@ TEST(Predictor, WrongTaskAndBadPathsAreErrors) {
 }
 
 // The shared YOLOv8n models (random weights) on bus.jpg.
-class SharedYolo : public ::testing::Test {
+class SharedYoloPredictor : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::path(HONE_SHARED_DIR);
@@ -137,7 +139,7 @@ class SharedYolo : public ::testing::Test {
   fs::path dir_;
 };
 
-TEST_F(SharedYolo, AllFourTasksOnBus) {
+TEST_F(SharedYoloPredictor, AllFourTasksOnBus) {
   {
     auto det = Detector::open(model("yolov8n.onnx"));
     ASSERT_TRUE(det.is_ok()) << det.status().to_string();
@@ -178,7 +180,7 @@ TEST_F(SharedYolo, AllFourTasksOnBus) {
   }
 }
 
-TEST_F(SharedYolo, DynamicModelTakesImgsz) {
+TEST_F(SharedYoloPredictor, DynamicModelTakesImgsz) {
   PredictorOptions opt;
   opt.imgsz = 320;
   auto det = Detector::open(model("yolov8n-dynamic.onnx"), opt);
