@@ -106,6 +106,12 @@ Result<ImageTransform> plan_transform(int width, int height, const PreprocessOpt
 /// or a zero or non-finite std / non-finite mean.
 Result<ImageTransform> preprocess(const ImageView& image, const PreprocessOptions& options, std::span<float> out);
 
+/// preprocess() of each image into consecutive slots of a batch tensor [N, 3, H, W] (or
+/// [N, H, W, 3]): image i fills out[i * 3 * H * W, (i + 1) * 3 * H * W). Errors as
+/// preprocess(), naming the image's index; InvalidArgument for `out` smaller than N images.
+Result<std::vector<ImageTransform>> preprocess_batch(std::span<const ImageView> images, const PreprocessOptions& options,
+                                                     std::span<float> out);
+
 // ---------------------------------------------------------------------------------------------
 // Results
 

@@ -261,4 +261,21 @@ Result<ImageTransform> preprocess(const ImageView& image, const PreprocessOption
   return plan.transform;
 }
 
+Result<std::vector<ImageTransform>> preprocess_batch(std::span<const ImageView> images, const PreprocessOptions& options,
+                                                     std::span<float> out) {
+  const size_t per_image = 3 * static_cast<size_t>(std::max(options.width, 0)) * static_cast<size_t>(std::max(options.height, 0));
+  if (out.data() == nullptr || out.size() < per_image * images.size()) {
+    return invalid_argument("output buffer of " + std::to_string(out.size()) + " floats is too small for " +
+                            std::to_string(images.size()) + " images of " + std::to_string(per_image) + " floats");
+  }
+  std::vector<ImageTransform> transforms;
+  transforms.reserve(images.size());
+  for (size_t i = 0; i < images.size(); ++i) {
+    auto t = preprocess(images[i], options, out.subspan(i * per_image, per_image));
+    if (!t.is_ok()) return Status(t.status().code(), "image " + std::to_string(i) + ": " + t.status().message());
+    transforms.push_back(*t);
+  }
+  return transforms;
+}
+
 }  // namespace hone::vision

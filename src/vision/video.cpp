@@ -1,5 +1,6 @@
 // Video frames in and out through OpenCV videoio, for `hone predict` on video sources.
 // Frames are copied into hone::vision::Image (BGR) so callers never see cv::Mat.
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -23,10 +24,13 @@ Result<std::unique_ptr<VideoReader>> VideoReader::open(const std::string& path) 
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return not_found("no such video file: " + path);
   try {
+    // FFmpeg reads nearly everything; OpenCV's own Motion-JPEG reader is the fallback. Other
+    // backends (GStreamer) are not tried: they print warnings of their own on failure, and a
+    // CLI error must stay one line. FFmpeg's log is quiet unless the user asked otherwise.
+    setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);
     auto impl = std::make_unique<Impl>();
-    if (!impl->capture.open(path) || !impl->capture.isOpened()) {
-      return invalid_argument("not a video OpenCV can read: " + path);
-    }
+    const bool opened = impl->capture.open(path, cv::CAP_FFMPEG) || impl->capture.open(path, cv::CAP_OPENCV_MJPEG);
+    if (!opened || !impl->capture.isOpened()) return invalid_argument("not a video OpenCV can read: " + path);
     return std::unique_ptr<VideoReader>(new VideoReader(std::move(impl)));
   } catch (const cv::Exception& e) {
     return invalid_argument("not a video OpenCV can read: " + path + " (" + e.what() + ")");
@@ -72,7 +76,9 @@ Result<std::unique_ptr<VideoWriter>> VideoWriter::open(const std::string& path, 
     impl->width = width;
     impl->height = height;
     const int fourcc = cv::VideoWriter::fourcc('M', 'J', 'P', 'G');
-    if (!impl->writer.open(path, fourcc, fps > 0 ? fps : 30.0, cv::Size(width, height)) || !impl->writer.isOpened()) {
+    // OpenCV's own Motion-JPEG AVI writer: in every build, and silent when it fails.
+    if (!impl->writer.open(path, cv::CAP_OPENCV_MJPEG, fourcc, fps > 0 ? fps : 30.0, cv::Size(width, height)) ||
+        !impl->writer.isOpened()) {
       return io_error("cannot create video file " + path);
     }
     return std::unique_ptr<VideoWriter>(new VideoWriter(std::move(impl)));

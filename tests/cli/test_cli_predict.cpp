@@ -70,6 +70,28 @@ TEST_F(CliPredict, RunsOverAFolderInNameOrder) {
   EXPECT_NE(r.out.find("average Speed: "), std::string::npos) << r.out;
 }
 
+TEST_F(CliPredict, RunsOnAVideoAndSavesTheAnnotatedVideo) {
+  const fs::path model = write_model(testing::tiny_detector(), "det.onnx");
+  const fs::path video = dir_ / "clip.avi";
+  {
+    auto writer = vision::VideoWriter::open(video.string(), 80, 60, 5);
+    ASSERT_TRUE(writer.is_ok()) << writer.status().to_string();
+    vision::Image im;
+    im.width = 80;
+    im.height = 60;
+    for (int k = 0; k < 3; ++k) {
+      im.pixels.assign(80 * 60 * 3, static_cast<uint8_t>(60 * k + 20));
+      ASSERT_TRUE((*writer)->write(im.view()).is_ok());
+    }
+  }
+  CliResult r = hone("predict " + model.string() + " " + video.string() + " --save " + (dir_ / "out").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("video (frame 3/3) " + video.string() + ": 64x64 "), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "clip.avi"));
+  std::ofstream(dir_ / "fake.mp4") << "not a video";
+  expect_one_line_error(hone("predict " + model.string() + " " + (dir_ / "fake.mp4").string()), "fake.mp4");
+}
+
 TEST_F(CliPredict, ClassifierPrintsTopClasses) {
   const fs::path model = write_model(testing::tiny_classifier(32, 5), "cls.onnx");
   CliResult r = hone("predict " + model.string() + " " + image("x.png", 50, 40).string());

@@ -473,3 +473,37 @@ TEST(VisionPreprocess, RejectsBadArguments) {
 
 }  // namespace
 }  // namespace hone::vision
+
+namespace hone::vision {
+namespace {
+
+TEST(VisionPreprocessBatch, EachImageFillsItsSlotAsAloneAndErrorsNameTheImage) {
+  const Image a = random_image(40, 30, 1), b = random_image(17, 55, 2), c = random_image(64, 64, 3);
+  PreprocessOptions o;
+  o.width = 32, o.height = 24;
+  const size_t n = tensor_size(o);
+  const std::vector<ImageView> views = {a.view(), b.view(), c.view()};
+  std::vector<float> batch(3 * n);
+  auto transforms = preprocess_batch(views, o, batch);
+  ASSERT_TRUE(transforms.is_ok()) << transforms.status().to_string();
+  ASSERT_EQ(transforms->size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    std::vector<float> alone(n);
+    auto t = preprocess(views[i], o, alone);
+    ASSERT_TRUE(t.is_ok());
+    EXPECT_EQ(std::vector<float>(batch.begin() + static_cast<std::ptrdiff_t>(i * n),
+                                 batch.begin() + static_cast<std::ptrdiff_t>((i + 1) * n)),
+              alone)
+        << "image " << i;
+    EXPECT_EQ((*transforms)[i].source_width, views[i].width);
+  }
+  std::vector<float> short_batch(3 * n - 1);
+  EXPECT_EQ(preprocess_batch(views, o, short_batch).status().code(), StatusCode::InvalidArgument);
+  const std::vector<ImageView> with_empty = {a.view(), ImageView{}};
+  auto bad = preprocess_batch(with_empty, o, batch);
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().message().find("image 1: "), std::string::npos) << bad.status().message();
+}
+
+}  // namespace
+}  // namespace hone::vision
