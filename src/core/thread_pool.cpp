@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <set>
 #include <string>
@@ -24,8 +25,39 @@ ThreadPool::~ThreadPool() {
   if (pool_) pthreadpool_destroy(pool_);
 }
 
+bool SerialProbe::next(double ms, bool contended) {
+  double& average = current_ ? serial_ms_ : parallel_ms_;
+  average = average < 0 ? ms : 0.7 * average + 0.3 * ms;
+  if (!contended) {
+    // Quiet again: parallel, and the serial figure is stale for the next contention.
+    current_ = chosen_ = false;
+    serial_ms_ = -1;
+    runs_since_probe_ = 0;
+    return current_;
+  }
+  if (current_ != chosen_) {
+    // A probe just ended: keep the other way only when it was clearly faster.
+    const double kept = chosen_ ? serial_ms_ : parallel_ms_;
+    if (average < 0.9 * kept) chosen_ = current_;
+    current_ = chosen_;
+    return current_;
+  }
+  const double other = chosen_ ? parallel_ms_ : serial_ms_;
+  if (other < 0 || ++runs_since_probe_ >= kProbeEvery) {
+    runs_since_probe_ = 0;
+    current_ = !chosen_;
+  }
+  return current_;
+}
+
+void ThreadPool::begin_run() {
+  run_start_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::steady_clock::now().time_since_epoch())
+                      .count();
+}
+
 void ThreadPool::run_1d(size_t n, void (*task)(void*, size_t), void* ctx) {
-  if (!pool_ || n <= 1) {
+  if (!pool_ || probe_.serial() || n <= 1) {
     for (size_t i = 0; i < n; ++i) task(ctx, i);
     return;
   }
@@ -33,7 +65,7 @@ void ThreadPool::run_1d(size_t n, void (*task)(void*, size_t), void* ctx) {
 }
 
 void ThreadPool::run_2d(size_t n0, size_t n1, void (*task)(void*, size_t, size_t), void* ctx) {
-  if (!pool_ || n0 * n1 <= 1) {
+  if (!pool_ || probe_.serial() || n0 * n1 <= 1) {
     for (size_t i = 0; i < n0; ++i) {
       for (size_t j = 0; j < n1; ++j) task(ctx, i, j);
     }
@@ -59,6 +91,13 @@ void ThreadPool::sleep_workers() {
       else if (!spin_ && switch_rate_ < kQuietRate) spin_ = true;
     }
     last_involuntary_switches_ = switches;
+  }
+  if (run_start_ns_ >= 0) {
+    const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch())
+                            .count();
+    probe_.next(static_cast<double>(now - run_start_ns_) * 1e-6, !spin_);
+    run_start_ns_ = -1;
   }
   // An empty loop with the yield flag: each worker finishes it and blocks on a futex instead
   // of spinning for the next command.

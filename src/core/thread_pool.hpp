@@ -7,6 +7,10 @@
 // (seen as involuntary context switches, averaged over runs) the pool does not spin:
 // a spinning worker would burn its time slice, then hold up the next loop until it is
 // scheduled again (ResNet-50 at 2 threads beside one busy process: 390 ms spinning, 85 ms not).
+// Under heavier contention even sleeping workers hold every loop up (the caller waits for a
+// worker that is not scheduled to check in: YOLOv8n-pose at 2 threads beside three busy
+// processes took 202 ms, 129 ms on the caller alone), so contended pools also try runs on the
+// caller alone now and then and keep whichever way is faster (SerialProbe).
 #pragma once
 
 #include <cstddef>
@@ -16,6 +20,26 @@
 struct pthreadpool;
 
 namespace hone {
+
+/// The choice a contended pool makes between running loops over its threads and running them
+/// on the caller alone: every kProbeEvery-th run (and the first contended one) tries the other
+/// way; the faster by a moving average of run times is kept. Without contention it always
+/// answers "parallel". Pure bookkeeping, so it is tested with made-up timings.
+class SerialProbe {
+ public:
+  static constexpr int kProbeEvery = 8;
+  /// Records that the run just finished took `ms` in the mode serial() gave it, under
+  /// `contended`; returns whether the next run goes on the caller alone.
+  bool next(double ms, bool contended);
+  /// Whether the current run goes on the caller alone.
+  bool serial() const { return current_; }
+
+ private:
+  bool current_ = false;  // the mode of the run in progress
+  bool chosen_ = false;   // the mode kept between probes
+  int runs_since_probe_ = 0;
+  double parallel_ms_ = -1, serial_ms_ = -1;  // moving averages; -1: not measured
+};
 
 class ThreadPool {
  public:
@@ -49,8 +73,13 @@ class ThreadPool {
   /// end of every run, it also picks the next runs' wait policy (spin, or sleep after every
   /// loop while other threads compete for the cores).
   void sleep_workers();
+  /// Marks the start of a run (the execution context calls it): with sleep_workers() at its
+  /// end this gives the run's time, from which a contended pool picks parallel or serial runs.
+  void begin_run();
   /// Whether loops leave the workers spinning (false while the pool saw contention).
   bool spinning() const { return spin_; }
+  /// Whether this run's loops go on the caller alone (chosen under contention only).
+  bool serial() const { return probe_.serial(); }
 
  private:
   void run_1d(size_t n, void (*task)(void*, size_t), void* ctx);
@@ -64,6 +93,8 @@ class ThreadPool {
   bool spin_ = true;
   double switch_rate_ = 0;
   int64_t last_involuntary_switches_ = -1;
+  SerialProbe probe_;
+  int64_t run_start_ns_ = -1;  // begin_run()'s time; -1: no run in progress
 };
 
 /// The number of physical cores of this machine (SMT siblings counted once; at least 1): the

@@ -255,6 +255,7 @@ Status ExecutionContext::run_locked() {
   std::span<std::byte> workspace(static_cast<std::byte*>(st.workspace.raw()), plan.workspace_bytes);
   std::vector<const Datum*> inputs;
   std::vector<Datum> outputs;
+  st.pool->begin_run();  // times the run for the pool's contention policy
   for (size_t i = 0; i < prog.steps.size(); ++i) {
     const Engine::Program::Step& step = prog.steps[i];
     const ir::Node& node = *step.node;

@@ -1,6 +1,7 @@
 // ThreadPool: every index of a loop runs exactly once whatever the thread count, on more than
 // one thread when the pool has several; no CPU used while idle; spinning stops under
-// contention; the ISA levels of the CPU backend's dispatch.
+// contention, and contended pools pick serial runs when those are faster; the ISA levels of
+// the CPU backend's dispatch.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
@@ -95,6 +96,57 @@ TEST(ThreadPool, ContentionStopsTheWorkersSpinning) {
   sum = 0;
   pool.parallel_for(100, [&](size_t i) { sum += i; });
   EXPECT_EQ(sum.load(), 4950u);
+}
+
+// SerialProbe with made-up run times: which way the next run goes.
+TEST(SerialProbe, QuietPoolsStayParallel) {
+  SerialProbe probe;
+  for (int run = 0; run < 50; ++run) EXPECT_FALSE(probe.next(10.0, /*contended=*/false)) << "run " << run;
+}
+
+TEST(SerialProbe, ContendedPoolKeepsSerialWhenItIsFasterAndProbesParallelNowAndThen) {
+  SerialProbe probe;
+  // Parallel runs take 200 ms, serial ones 130 ms.
+  auto ms = [&] { return probe.serial() ? 130.0 : 200.0; };
+  EXPECT_TRUE(probe.next(ms(), true)) << "the first contended run probes serial";
+  EXPECT_TRUE(probe.next(ms(), true)) << "serial was faster: kept";
+  int parallel_runs = 0;
+  for (int run = 0; run < 10 * SerialProbe::kProbeEvery; ++run) parallel_runs += !probe.next(ms(), true);
+  EXPECT_GE(parallel_runs, 8) << "parallel is probed every " << SerialProbe::kProbeEvery << " runs";
+  EXPECT_LE(parallel_runs, 12);
+  EXPECT_FALSE(probe.next(ms(), false)) << "contention over: parallel at once";
+  EXPECT_FALSE(probe.next(ms(), false));
+}
+
+TEST(SerialProbe, ContendedPoolStaysParallelWhenSerialIsSlower) {
+  SerialProbe probe;
+  auto ms = [&] { return probe.serial() ? 60.0 : 40.0; };
+  EXPECT_TRUE(probe.next(ms(), true)) << "probe serial once";
+  EXPECT_FALSE(probe.next(ms(), true)) << "serial was slower: back to parallel";
+  int serial_runs = 0;
+  for (int run = 0; run < 10 * SerialProbe::kProbeEvery; ++run) serial_runs += probe.next(ms(), true);
+  EXPECT_GE(serial_runs, 8);
+  EXPECT_LE(serial_runs, 12);
+}
+
+TEST(SerialProbe, SmallDifferencesDoNotFlipTheChoice) {
+  SerialProbe probe;
+  auto ms = [&] { return probe.serial() ? 97.0 : 100.0; };  // serial 3% faster: noise
+  probe.next(ms(), true);
+  EXPECT_FALSE(probe.next(ms(), true));
+}
+
+TEST(ThreadPool, SerialRunsStillRunEveryIndex) {
+  ThreadPool pool(2);
+  // Contention as the pool sees it is not forced here; the loops must be complete either way.
+  for (int run = 0; run < 20; ++run) {
+    pool.begin_run();
+    std::atomic<size_t> sum{0};
+    pool.parallel_for(100, [&](size_t i) { sum += i; });
+    pool.parallel_for_2d(4, 5, [&](size_t i, size_t j) { sum += i * 5 + j; });
+    pool.sleep_workers();
+    ASSERT_EQ(sum.load(), 4950u + 190u) << "run " << run << (pool.serial() ? " (serial)" : "");
+  }
 }
 
 TEST(CpuDispatch, LevelsFollowTheFeatures) {
