@@ -278,7 +278,7 @@ struct PredictorOptions {
   PostprocessOptions post;
 };
 
-/// Runs one YOLO model on images. Not thread-safe (one per thread, or one context each);
+/// Runs one YOLO model on images (opening runs the model once, as a warm-up). Not thread-safe (one per thread, or one context each);
 /// engines may be shared with share_engine().
 class Predictor {
  public:

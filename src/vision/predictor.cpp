@@ -99,6 +99,9 @@ Result<std::unique_ptr<Predictor>> Predictor::from_engine(std::shared_ptr<const 
                      static_cast<size_t>(impl->model.input_height));
   HONE_RETURN_IF_ERROR(impl->context->bind(impl->model.input_name,
                                            Tensor::wrap(DataType::Float, shape, impl->input.data())));
+  // One warm-up run (as Ultralytics' predictor does): the arena is allocated and touched and
+  // the workers started here, so the first image's inference time is a steady-state one.
+  HONE_RETURN_IF_ERROR(impl->context->run());
   return std::unique_ptr<Predictor>(new Predictor(std::move(impl)));
 }
 
