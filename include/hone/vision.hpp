@@ -278,8 +278,9 @@ struct PredictorOptions {
   PostprocessOptions post;
 };
 
-/// Runs one YOLO model on images (opening runs the model once, as a warm-up). Not thread-safe (one per thread, or one context each);
-/// engines may be shared with share_engine().
+/// Runs one YOLO model on images (opening runs the model once, as a warm-up). Not
+/// thread-safe: use one predictor per thread; predictors made with from_engine() over one
+/// engine share its weights.
 class Predictor {
  public:
   /// Opens an ONNX model (built for this machine) or an engine file.
