@@ -286,7 +286,10 @@ std::shared_ptr<const Engine> build(PyBuilder& builder, PyNetwork& network, cons
     cfg.progress = [progress, error = &progress_error](std::string_view stage, double fraction) {
       py::gil_scoped_acquire gil;
       if (*error) return;
-      PyObject* r = PyObject_CallFunction(progress, "s#d", stage.data(), static_cast<Py_ssize_t>(stage.size()), fraction);
+      py::object name = py::reinterpret_steal<py::object>(
+          PyUnicode_DecodeUTF8(stage.data(), static_cast<Py_ssize_t>(stage.size()), "replace"));
+      py::object f = py::reinterpret_steal<py::object>(PyFloat_FromDouble(fraction));
+      PyObject* r = name && f ? PyObject_CallFunctionObjArgs(progress, name.ptr(), f.ptr(), nullptr) : nullptr;
       if (r) {
         Py_DECREF(r);
       } else {

@@ -118,6 +118,7 @@ class PyContext {
   const std::shared_ptr<const Engine>& engine() const { return engine_; }
 
   void set_input_shape(const std::string& name, const py::handle& shape_value) {
+    not_in_own_profiler();
     Shape shape;
     if (shape_value.is_none() || PyUnicode_Check(shape_value.ptr()) || !py::isinstance<py::iterable>(shape_value)) {
       invalid("shape must be a sequence of ints, not " + type_name(shape_value));
@@ -133,6 +134,7 @@ class PyContext {
   }
 
   void bind(const std::string& name, const py::handle& value) {
+    not_in_own_profiler();
     const int in = find(engine_->inputs(), name);
     const int out = in < 0 ? find(engine_->outputs(), name) : -1;
     if (in < 0 && out < 0) {
@@ -163,6 +165,7 @@ class PyContext {
   }
 
   py::dict run(const py::handle& inputs) {
+    not_in_own_profiler();
     // Converted with the GIL held; the arrays (the caller's, or copies) live in `given`.
     std::vector<std::pair<size_t, InputValue>> given = parse_inputs(inputs);
     Status status;
@@ -178,6 +181,7 @@ class PyContext {
   }
 
   py::object run_async(const py::object& self, const py::handle& inputs) {
+    not_in_own_profiler();
     auto state = std::make_shared<AsyncState>();
     py::list bound_outputs;
     {
@@ -213,13 +217,14 @@ class PyContext {
   }
 
   void wait() {
-    if (tl_profiling == this) invalid("cannot wait for a context from inside its own profiler callback");
+    not_in_own_profiler();
     py::gil_scoped_release release;
     std::unique_lock<std::mutex> lock(async_mu_);
     idle_.wait(lock, [this] { return in_flight_ == 0; });
   }
 
   py::dict outputs() {
+    not_in_own_profiler();
     GilFreeLock lock(mu_);
     ExecutionContext& ctx = usable();
     require_idle();
@@ -227,6 +232,7 @@ class PyContext {
   }
 
   py::object output(const std::string& name) {
+    not_in_own_profiler();
     GilFreeLock lock(mu_);
     ExecutionContext& ctx = usable();
     require_idle();
@@ -238,11 +244,13 @@ class PyContext {
   }
 
   int threads() {
+    not_in_own_profiler();
     GilFreeLock lock(mu_);
     return usable().threads();
   }
 
   void set_threads(const py::handle& n_value) {
+    not_in_own_profiler();
     if (PyBool_Check(n_value.ptr()) || !PyIndex_Check(n_value.ptr())) invalid("threads must be an int, not " + type_name(n_value));
     const int64_t n = n_value.cast<int64_t>();
     if (n < 1 || n > 4096) invalid("a context needs 1..4096 threads, " + std::to_string(n) + " given");
@@ -258,6 +266,7 @@ class PyContext {
   }
 
   uint64_t arena_bytes() {
+    not_in_own_profiler();
     GilFreeLock lock(mu_);
     return usable().arena_bytes();
   }
@@ -265,6 +274,7 @@ class PyContext {
   py::object profiler() const { return profiler_obj_ ? profiler_obj_ : py::none(); }
 
   void set_profiler(const py::handle& value) {
+    not_in_own_profiler();
     std::unique_ptr<Profiler> adapter;
     Profiler* direct = nullptr;
     py::object keep, fn;
@@ -291,7 +301,7 @@ class PyContext {
   }
 
   void close() {
-    if (tl_profiling == this) invalid("cannot close a context from inside its own profiler callback");
+    not_in_own_profiler();
     shutdown();
   }
 
@@ -343,8 +353,12 @@ class PyContext {
 
   ExecutionContext& usable() {
     if (!ctx_) invalid("the context is closed");
-    if (tl_profiling == this) invalid("cannot be called on a context from inside its own profiler callback");
     return *ctx_;
+  }
+
+  // Before taking mu_: the run that called this thread's profiler holds it.
+  void not_in_own_profiler() const {
+    if (tl_profiling == this) invalid("cannot be called on a context from inside its own profiler callback");
   }
 
   void require_idle() {
@@ -421,7 +435,6 @@ class PyContext {
   // Under mu_, without the GIL: binds `given` over the standing bindings, runs, restores them.
   Status run_locked(const std::vector<std::pair<size_t, InputValue>>& given, std::vector<Datum>* outputs) {
     if (!ctx_) return invalid_argument("the context is closed");
-    if (tl_profiling == this) return invalid_argument("cannot be called on a context from inside its own profiler callback");
     {
       std::lock_guard<std::mutex> lock(async_mu_);
       if (in_flight_ > 0) {
@@ -454,21 +467,24 @@ class PyContext {
     std::vector<Datum> outs;
     if (s.is_ok()) outs = ctx_->outputs();
     {
+      // Not in flight any more before the future says done, so that a call right after
+      // result() is not refused.
+      std::lock_guard<std::mutex> lock(async_mu_);
+      --in_flight_;
+      // NOTE: notified under the lock: once it is released a waiting destructor may free
+      // `this`, which is not touched again below.
+      idle_.notify_all();
+    }
+    {
       std::lock_guard<std::mutex> lock(state->mu);
       state->status = std::move(s);
       state->outputs = std::move(outs);
       state->done = true;
       state->cv.notify_all();
     }
-    {
-      std::lock_guard<std::mutex> lock(g_flight_mu);
-      --g_in_flight;
-      g_flight_idle.notify_all();
-    }
-    std::lock_guard<std::mutex> lock(async_mu_);
-    --in_flight_;
-    // NOTE: notified under the lock: once it is released a waiting destructor may free `this`.
-    idle_.notify_all();
+    std::lock_guard<std::mutex> lock(g_flight_mu);
+    --g_in_flight;
+    g_flight_idle.notify_all();
   }
 
   // Waits for async runs, then destroys the C++ context (joining its worker). GIL held on entry.
@@ -517,8 +533,11 @@ void PythonProfiler::report_layer_time(std::string_view layer_name, float ms) {
   if (owner_->has_profiler_error()) return;  // the run's first error is kept; stop calling
   const PyContext* previous = tl_profiling;
   tl_profiling = owner_;
-  PyObject* r = PyObject_CallFunction(fn_, "s#d", layer_name.data(), static_cast<Py_ssize_t>(layer_name.size()),
-                                      static_cast<double>(ms));
+  PyObject* name = PyUnicode_DecodeUTF8(layer_name.data(), static_cast<Py_ssize_t>(layer_name.size()), "replace");
+  PyObject* time = PyFloat_FromDouble(static_cast<double>(ms));
+  PyObject* r = name && time ? PyObject_CallFunctionObjArgs(fn_, name, time, nullptr) : nullptr;
+  Py_XDECREF(name);
+  Py_XDECREF(time);
   tl_profiling = previous;
   if (r) {
     Py_DECREF(r);

@@ -86,6 +86,21 @@ void register_errors(py::module_& m) {
   // Ok never raises; anything unmapped is Internal.
   g_error_types[static_cast<size_t>(StatusCode::Ok)] = g_error_types[static_cast<size_t>(StatusCode::Internal)];
 
+  // TESTING ONLY: raises the error of a StatusCode by name, so tests reach the codes the core
+  // never returns to Python (OutOfRange, Internal).
+  m.def(
+      "_raise_for_testing",
+      [](const std::string& code, const std::string& message, const std::string& node_name, const std::string& op_type) {
+        for (int c = 1; c <= static_cast<int>(StatusCode::Internal); ++c) {
+          if (code != status_code_name(static_cast<StatusCode>(c))) continue;
+          Status s(static_cast<StatusCode>(c), message);
+          if (!node_name.empty()) s.with_node(node_name, op_type);
+          throw StatusError{s};
+        }
+        invalid("no status code '" + code + "'");
+      },
+      py::arg("code"), py::arg("message"), py::arg("node_name") = "", py::arg("op_type") = "");
+
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
