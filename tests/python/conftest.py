@@ -92,6 +92,41 @@ def heavy_model(size=512, layers=10):
                       [tensor("y", TensorProto.FLOAT, [size, size])], inits)
 
 
+def tiny_detector(size=64, classes=2, seed=7):
+    """images [1,3,size,size] -> Conv 8x8/8 -> Sigmoid -> [1, 4+classes, (size/8)^2] scaled to
+    boxes in input pixels: YOLOv8's output layout (as tests/vision/tiny_yolo.hpp)."""
+    cells = (size // 8) ** 2
+    channels = 4 + classes
+    g = rng(seed)
+    w = g.uniform(-0.05, 0.05, (channels, 3, 8, 8)).astype(np.float32)
+    scale = np.ones((1, channels, 1), np.float32)
+    scale[0, :2] = size
+    scale[0, 2:4] = size / 3
+    names = "{" + ", ".join(f"{c}: 'thing{c}'" for c in range(classes)) + "}"
+    nodes = [helper.make_node("Conv", ["images", "w"], ["conv"], strides=[8, 8], name="conv"),
+             helper.make_node("Sigmoid", ["conv"], ["sig"], name="sigmoid"),
+             helper.make_node("Reshape", ["sig", "shape"], ["flat"], name="reshape"),
+             helper.make_node("Mul", ["flat", "scale"], ["output0"], name="scale")]
+    return make_model(nodes, [tensor("images", TensorProto.FLOAT, [1, 3, size, size])],
+                      [tensor("output0", TensorProto.FLOAT, [1, channels, cells])],
+                      [initializer("w", w), initializer("scale", scale),
+                       initializer("shape", np.array([1, channels, cells], np.int64))],
+                      opset=12, metadata={"task": "detect", "names": names, "imgsz": f"[{size}, {size}]",
+                                          "stride": "8"})
+
+
+def tiny_classifier(size=32, classes=5, seed=11):
+    g = rng(seed)
+    nodes = [helper.make_node("GlobalAveragePool", ["images"], ["pool"], name="pool"),
+             helper.make_node("Flatten", ["pool"], ["flat"], name="flatten"),
+             helper.make_node("Gemm", ["flat", "w", "bias"], ["output0"], transB=1, name="fc")]
+    return make_model(nodes, [tensor("images", TensorProto.FLOAT, [1, 3, size, size])],
+                      [tensor("output0", TensorProto.FLOAT, [1, classes])],
+                      [initializer("w", g.uniform(-1, 1, (classes, 3)).astype(np.float32)),
+                       initializer("bias", g.uniform(-1, 1, classes).astype(np.float32))],
+                      opset=12, metadata={"task": "classify", "imgsz": f"[{size}, {size}]"})
+
+
 @pytest.fixture(scope="session")
 def linear_engine():
     """(engine, w, b) of linear_relu_model built with 1 thread."""
