@@ -157,7 +157,15 @@ InputArray input_array(const py::handle& value, const TensorDesc& desc, ArrayUse
   if (value.is_none()) invalid(role_name(desc, "input") + " is None, not an array");
   DataType type = desc.dtype;
   const bool is_array = py::isinstance<py::array>(value);
-  if (type == DataType::Undefined && is_array) type = dtype_of_numpy(py::reinterpret_borrow<py::array>(value).dtype());
+  if (type == DataType::Undefined) {
+    // An input of unknown element type takes the array's (a non-array: numpy's guess).
+    if (!is_array && use == ArrayUse::Copy) {
+      PyObject* converted = PyObject_CallFunctionObjArgs(numpy_function(g_asarray, "asarray"), value.ptr(), nullptr);
+      if (!converted) throw py::error_already_set();
+      return input_array(py::reinterpret_steal<py::object>(converted), desc, use);
+    }
+    if (is_array) type = dtype_of_numpy(py::reinterpret_borrow<py::array>(value).dtype());
+  }
   if (type == DataType::String) {
     if (use == ArrayUse::ZeroCopy) {
       invalid(role_name(desc, "input") + " holds strings, which cannot be bound without a copy; pass it to run()");

@@ -105,11 +105,12 @@ class PyContext {
   }
 
   ~PyContext() {
-    // Python is tearing the object down: wait for the worker, never raise.
+    // Python is tearing the object down (never while one of its methods runs: a call holds a
+    // reference): wait for the worker, and never throw out of a destructor.
     try {
       shutdown();
     } catch (...) {
-      // shutdown() only throws from inside a profiler callback, which holds a reference.
+      // Only a failing mutex could throw here; the context is being freed either way.
     }
   }
   PyContext(const PyContext&) = delete;

@@ -53,7 +53,9 @@ def test_bind_is_zero_copy(linear_engine):
     x = rng(SEED + 2).standard_normal((2, 8)).astype(np.float32)
     ctx.bind("x", x)
     assert ctx.bindings["x"] is x
+    before = x.copy()
     first = ctx.run()["y"]
+    np.testing.assert_array_equal(x, before, err_msg="a run must not write into its input")
     np.testing.assert_allclose(first, linear_relu_reference(x, w, b), rtol=1e-5, atol=1e-6)
     # Changing the bound array in place changes the next run's output: no copy was taken.
     x *= -3.0
