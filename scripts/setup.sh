@@ -9,7 +9,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libflatbuffers-dev flatbuffers-compiler flatbuffers-compiler-dev libxxhash-dev libpthreadpool-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
-  python3 python3-numpy python3-onnx
+  python3 python3-dev python3-numpy python3-onnx python3-pytest pybind11-dev
 )
 
 missing=()
