@@ -120,7 +120,7 @@ struct AlgoChoice {
 };
 
 Result<AlgoChoice> find_algo(const ConvShape& s) {
-  HONE_ASSIGN_OR_RETURN(std::shared_ptr<CudaStream> stream, CudaStream::create());
+  HONE_ASSIGN_OR_RETURN(CudaStream * stream, thread_stream());
   HONE_ASSIGN_OR_RETURN(cudnnHandle_t handle, stream->cudnn());
   ConvDescriptors d;
   HONE_RETURN_IF_ERROR(describe(s, &d));

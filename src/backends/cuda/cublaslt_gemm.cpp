@@ -108,8 +108,8 @@ constexpr uint32_t kAssumedAlignment = 16;
 }  // namespace
 
 Result<Tensor> choose_gemm_algo(const GemmProblem& p) {
-  // A private stream for its handle: prepare() runs outside any context.
-  HONE_ASSIGN_OR_RETURN(std::shared_ptr<CudaStream> stream, CudaStream::create());
+  // prepare() runs outside any context: the thread's own stream and handle.
+  HONE_ASSIGN_OR_RETURN(CudaStream * stream, thread_stream());
   HONE_ASSIGN_OR_RETURN(cublasLtHandle_t handle, stream->cublaslt());
   Descriptors d;
   // The bias pointer is not read while choosing; any non-null address describes the epilogue.

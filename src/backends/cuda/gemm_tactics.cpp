@@ -25,6 +25,11 @@ struct GemmPlan {
   int epilogue_bias = -1;  // input added by the elementwise pass (convolution bias)
 };
 
+// Shapes of a layer's inputs, with this marker for an omitted one (a rank-0 input is a real
+// scalar).
+const Shape kAbsent{-1};
+bool present(const std::vector<Shape>& in, size_t i) { return i < in.size() && in[i] != kAbsent; }
+
 bool is_row_vector(const Shape& s, int64_t n) {
   if (s.empty() || s.back() != n) return false;
   for (size_t d = 0; d + 1 < s.size(); ++d) {
@@ -69,7 +74,7 @@ std::optional<GemmPlan> plan_gemm(const ir::Node& n, const std::vector<Shape>& i
     return std::nullopt;
   }
   g.rest = *e;
-  if (in.size() > 2 && !in[2].empty() && beta != 0) {
+  if (present(in, 2) && beta != 0) {
     if (beta == 1 && is_row_vector(in[2], p.n)) {
       g.bias_input = 2;
       p.bias = true;
@@ -79,7 +84,7 @@ std::optional<GemmPlan> plan_gemm(const ir::Node& n, const std::vector<Shape>& i
       p.beta = beta;
     }
   }
-  if (in.size() > ops::kEpilogueResidualInput && !in[ops::kEpilogueResidualInput].empty()) {
+  if (present(in, ops::kEpilogueResidualInput)) {
     if (in[ops::kEpilogueResidualInput] != y) return std::nullopt;
     g.residual_input = static_cast<int>(ops::kEpilogueResidualInput);
   }
@@ -117,7 +122,7 @@ std::optional<GemmPlan> plan_matmul(const ir::Node& n, const std::vector<Shape>&
     return std::nullopt;  // batch dims broadcast against each other
   }
   g.rest = *e;
-  if (n.kind() == ir::OpKind::FusedMatMul && in.size() > 2 && !in[2].empty()) {
+  if (n.kind() == ir::OpKind::FusedMatMul && present(in, 2)) {
     if (is_row_vector(in[2], p.n)) {
       g.bias_input = 2;
       p.bias = true;
@@ -127,7 +132,7 @@ std::optional<GemmPlan> plan_matmul(const ir::Node& n, const std::vector<Shape>&
       p.beta = 1;
     }
   }
-  if (in.size() > ops::kEpilogueResidualInput && !in[ops::kEpilogueResidualInput].empty()) {
+  if (present(in, ops::kEpilogueResidualInput)) {
     if (in[ops::kEpilogueResidualInput] != y) return std::nullopt;
     g.residual_input = static_cast<int>(ops::kEpilogueResidualInput);
   }
@@ -163,12 +168,12 @@ std::optional<GemmPlan> plan_conv1x1(const ir::Node& n, const std::vector<Shape>
   p.stride_b = p.k * p.n;
   p.stride_y = p.m * p.n;
   g.rest = *e;
-  if (in.size() > 2 && !in[2].empty()) {
+  if (present(in, 2)) {
     if (in[2] != Shape{p.m}) return std::nullopt;
     g.epilogue_bias = 2;
     g.bias_shape = {1, p.m, 1, 1};
   }
-  if (in.size() > ops::kEpilogueResidualInput && !in[ops::kEpilogueResidualInput].empty()) {
+  if (present(in, ops::kEpilogueResidualInput)) {
     if (in[ops::kEpilogueResidualInput] != y) return std::nullopt;
     g.residual_input = static_cast<int>(ops::kEpilogueResidualInput);
   }
@@ -186,7 +191,7 @@ class CublasLtTactic final : public CudaTactic {
     if (!all_static_f32(layer) || layer.output_types.size() != 1 || !layer.node->output(0)) return false;
     std::vector<Shape> in;
     for (size_t i = 0; i < layer.input_types.size(); ++i) {
-      in.push_back(layer.node->input(i) ? layer.input_types[i].shape.to_static() : Shape{});
+      in.push_back(layer.node->input(i) ? layer.input_types[i].shape.to_static() : kAbsent);
     }
     const auto g = plan(*layer.node, in, layer.output_types[0].shape.to_static());
     if (!g) return false;
@@ -201,7 +206,7 @@ class CublasLtTactic final : public CudaTactic {
   Result<std::vector<Tensor>> prepare(const LayerDesc& layer) const override {
     std::vector<Shape> in;
     for (size_t i = 0; i < layer.input_types.size(); ++i) {
-      in.push_back(layer.node->input(i) ? layer.input_types[i].shape.to_static() : Shape{});
+      in.push_back(layer.node->input(i) ? layer.input_types[i].shape.to_static() : kAbsent);
     }
     const auto g = plan(*layer.node, in, layer.output_types[0].shape.to_static());
     if (!g) return unsupported("not a product this tactic runs");
@@ -213,7 +218,7 @@ class CublasLtTactic final : public CudaTactic {
     HONE_RETURN_IF_ERROR(check_outputs_planned(run));
     ops::KernelContext& ctx = run.kernel;
     std::vector<Shape> in;
-    for (size_t i = 0; i < ctx.num_inputs(); ++i) in.push_back(ctx.has_input(i) ? ctx.input(i).shape() : Shape{});
+    for (size_t i = 0; i < ctx.num_inputs(); ++i) in.push_back(ctx.has_input(i) ? ctx.input(i).shape() : kAbsent);
     Tensor& y = ctx.output(0);
     const auto g = plan(ctx.node(), in, y.shape());
     if (!g) return internal_error("the product's shapes changed after the build");

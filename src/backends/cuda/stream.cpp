@@ -45,6 +45,14 @@ Result<cublasLtHandle_t> CudaStream::cublaslt() {
   return cublaslt_;
 }
 
+Result<CudaStream*> thread_stream() {
+  thread_local std::shared_ptr<CudaStream> stream;
+  if (!stream) {
+    HONE_ASSIGN_OR_RETURN(stream, CudaStream::create());
+  }
+  return stream.get();
+}
+
 Result<std::unique_ptr<EventTimer>> EventTimer::create(std::shared_ptr<Stream> stream) {
   HONE_RETURN_IF_ERROR(use_device());
   cudaEvent_t a = nullptr, b = nullptr;

@@ -40,6 +40,11 @@ class CudaStream final : public Stream {
   cublasLtHandle_t cublaslt_ = nullptr;
 };
 
+/// A stream of the calling thread for device work outside any context (tactics' prepare()
+/// choosing algorithms at build time), with its handles: made once per thread, kept until the
+/// thread ends, so a build does not create a cuDNN handle per layer.
+Result<CudaStream*> thread_stream();
+
 /// The CUDA stream of a tactic's run (LayerRun::stream of the CUDA backend is always one).
 inline CudaStream& stream_of(Stream* s) { return *static_cast<CudaStream*>(s); }
 
