@@ -2,7 +2,9 @@
 # On the GPU machine (the `device` tool; docs/cuda.md): builds Hone with CUDA, runs the CUDA
 # tests and the CPU engine/runtime tests, benches the carried models with
 # `hone bench --device cuda` (and on the CPU, for the ratio) and prints a short table last.
-# Logs, gtest and bench JSON go to $OUT (or build-device/out).
+# Logs, gtest and bench JSON are written to a scratch folder and come back as one archive,
+# $OUT/device_logs.tgz (the device tool returns at most 8 files), with the table in
+# $OUT/summary.txt.
 #
 # Usage: scripts/device_test.sh [MODELS]
 #   MODELS  a folder laid out like ../shared (onnx-backend-tests/light/*.onnx, models/*.onnx);
@@ -13,9 +15,10 @@
 #   HONE_DEVICE_FILTER=PATTERN  a gtest filter for test_cuda (default: everything).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-out=${OUT:-$root/build-device/out}
+final=${OUT:-$root/build-device/out}
+out=$(mktemp -d /tmp/hone-device.XXXXXX)
 models=${1:-$root/.device_models}
-mkdir -p "$out"
+mkdir -p "$final"
 log() { echo "[device_test] $*" | tee -a "$out/device_test.log"; }
 start=$(date +%s)
 
@@ -93,8 +96,9 @@ run_tests() {
   shift 2
   timeout "$limit" "$bin/tests/$name" --gtest_output="json:$out/$name.json" "$@" > "$out/$name.log" 2>&1
   local rc=$?
-  log "$name: exit $rc ($(grep -E '^\[  (PASSED|FAILED|SKIPPED) +\]' "$out/$name.log" | grep -v ', listed below' | tr '\n' ' '))"
-  grep -E '^\[  FAILED  \] [A-Za-z]' "$out/$name.log" | sort -u | head -20 | tee -a "$out/device_test.log"
+  log "$name: exit $rc"
+  # The failures with their messages, in the output's tail.
+  grep -B2 -A10 -E 'Failure$|^\[  FAILED  \] [A-Za-z].*\(' "$out/$name.log" | head -150 | tee -a "$out/device_test.log"
 }
 run_tests test_cuda 360 ${HONE_DEVICE_FILTER:+--gtest_filter=$HONE_DEVICE_FILTER}
 run_tests test_runtime 120
@@ -125,7 +129,7 @@ fi
 log "done after $(( $(date +%s) - start )) s"
 
 # 4. The table (last, so that the reply's tail holds it).
-python3 - "$out" <<'PY'
+python3 - "$out" > "$out/summary.txt" <<'PY'
 import json, os, sys
 out = sys.argv[1]
 print("\n==== Hone on the GPU: tests ====")
@@ -158,3 +162,6 @@ g = os.path.join(out, "bench_resnet50_cuda.json")
 if os.path.exists(g):
     print(f"GPU: {json.load(open(g)).get('device_name', '?')}")
 PY
+cat "$out/summary.txt"
+cp "$out/summary.txt" "$final/"
+tar -czf "$final/device_logs.tgz" -C "$out" .

@@ -16,6 +16,7 @@ using ops::ActivationKind;
 // scaled by beta), and the epilogue left for the elementwise pass.
 struct GemmPlan {
   GemmProblem problem;
+  int a_input = 0, b_input = 1;  // the layer inputs that are A and B (a 1x1 convolution's A is W)
   int bias_input = -1;     // input read as the cuBLASLt bias vector
   int fill_input = -1;     // input broadcast into Y before the product (then beta applies)
   Shape fill_shape;
@@ -159,6 +160,8 @@ std::optional<GemmPlan> plan_conv1x1(const ir::Node& n, const std::vector<Shape>
     if (geo->strides[d] != 1 || geo->pads_begin[d] != 0 || geo->pads_end[d] != 0) return std::nullopt;
   }
   GemmPlan g;
+  g.a_input = 1;  // W
+  g.b_input = 0;  // X[n]
   GemmProblem& p = g.problem;
   p.m = w[0];
   p.k = w[1];
@@ -233,7 +236,8 @@ class CublasLtTactic final : public CudaTactic {
     }
     const Tensor* algo = run.packed_host.empty() ? nullptr : &run.packed_host[0];
     const float* bias = g->bias_input >= 0 ? in_f32(run, static_cast<size_t>(g->bias_input)) : nullptr;
-    HONE_RETURN_IF_ERROR(run_gemm(g->problem, in_f32(run, 0), in_f32(run, 1), y.data<float>(), bias, algo,
+    HONE_RETURN_IF_ERROR(run_gemm(g->problem, in_f32(run, static_cast<size_t>(g->a_input)),
+                                  in_f32(run, static_cast<size_t>(g->b_input)), y.data<float>(), bias, algo,
                                   workspace_ptr(run), run.workspace.size(), stream_of(run.stream)));
     const float* z = g->residual_input >= 0 ? in_f32(run, static_cast<size_t>(g->residual_input)) : nullptr;
     const float* ebias = g->epilogue_bias >= 0 ? in_f32(run, static_cast<size_t>(g->epilogue_bias)) : nullptr;
