@@ -29,7 +29,7 @@ struct ShapeRange {
 
 /// Everything that shapes a build; one documented struct, no environment variables.
 struct BuildConfig {
-  std::string device = "cpu";                       // "cpu" (CUDA arrives with its backend)
+  std::string device = "cpu";                       // "cpu", or "cuda" (builds with HONE_WITH_CUDA; docs/cuda.md)
   std::vector<DataType> precisions = {DataType::Float};  // precisions layers may run in
   int threads = 0;                                  // default for contexts; 0 = the physical cores
   const CpuFeatures* cpu = nullptr;                 // the CPU to build for; nullptr = this one (tests force less)
@@ -55,9 +55,11 @@ struct BuildReport {
 };
 
 /// Builds a plan from `network` (consumed: the plan owns the optimized graph). Fails with
-/// InvalidArgument for shapes that do not fit the model or name no input, Unsupported when no
-/// tactic of the device supports a layer (every such layer listed), and whatever import-time
-/// inference reports for an inconsistent model.
+/// NotFound for a device this build lacks, Unsupported "no CUDA device: ..." for a device
+/// backend whose device is not there, InvalidArgument for shapes that do not fit the model or
+/// name no input, Unsupported when no tactic of the device supports a layer (every such layer
+/// listed: device backends have no fallback to the CPU), and whatever import-time inference
+/// reports for an inconsistent model.
 Result<engine::Plan> build_plan(std::unique_ptr<ir::Graph> network, const BuildConfig& config,
                                 BuildReport* report = nullptr);
 

@@ -89,12 +89,17 @@ class ExecutionContext {
   /// element type and, at run time, its shape). The caller keeps the memory alive and
   /// unchanged while runs use it. An undefined tensor unbinds. InvalidArgument for a wrong
   /// element type or a shape outside the engine's profile, NotFound for an unknown name.
+  /// Engines of a device backend (CUDA) take either kind of memory: a device tensor
+  /// (Tensor::wrap_device over a pointer of the engine's device) is read or written in place
+  /// on the device, with no copy; a host tensor is copied in before the layers (through
+  /// pinned staging) and out after them. Host engines refuse device tensors (InvalidArgument).
   Status bind(const std::string& name, Tensor tensor);
   /// Binds any input value (a sequence or optional for models that take them).
   Status bind_value(const std::string& name, Datum value);
 
   /// Runs once with the bound inputs; outputs land in bound output tensors or, for unbound
-  /// outputs, in fresh tensors returned by output(). Blocks until done.
+  /// outputs, in fresh (host) tensors returned by output(). Blocks until done (on a device:
+  /// until the context's stream has finished the run).
   Status run();
   /// Convenience: binds `inputs` (in the engine's input order), runs, returns the outputs
   /// (unbound outputs are fresh values owned by the caller) and unbinds the inputs.
@@ -113,7 +118,8 @@ class ExecutionContext {
   /// All outputs of the last run, in engine order.
   const std::vector<Datum>& outputs() const { return last_outputs_; }
 
-  /// Receives per-layer times from every following run (nullptr: off). Not owned.
+  /// Receives per-layer times from every following run (nullptr: off). Not owned. On a
+  /// device the times are device time between CUDA events around each layer.
   void set_profiler(Profiler* profiler) { profiler_ = profiler; }
 
   /// Threads this context's layers split their work over (default: the engine's, set at build
@@ -130,6 +136,7 @@ class ExecutionContext {
   friend class Engine;
   explicit ExecutionContext(std::shared_ptr<const Engine> engine);
   Status run_locked();
+  Status run_device_locked();  // device engines (runtime/device_execution.cpp)
   std::shared_ptr<const Engine> engine_;
   std::unique_ptr<State> state_;
   std::vector<Datum> last_outputs_;

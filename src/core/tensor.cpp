@@ -103,6 +103,12 @@ Tensor Tensor::wrap(DataType dtype, Shape shape, void* data, std::shared_ptr<con
   return t;
 }
 
+Tensor Tensor::wrap_device(DataType dtype, Shape shape, void* data, std::shared_ptr<const void> owner) {
+  Tensor t = owner ? wrap(dtype, std::move(shape), data, std::move(owner)) : wrap(dtype, std::move(shape), data);
+  t.on_device_ = true;
+  return t;
+}
+
 Result<Tensor> Tensor::reshaped(Shape shape) const {
   if (shape_numel(shape) != numel_) {
     return invalid_argument("cannot reshape " + shape_to_string(shape_) + " to " + shape_to_string(shape));
@@ -114,6 +120,7 @@ Result<Tensor> Tensor::reshaped(Shape shape) const {
 
 Tensor Tensor::clone() const {
   if (!defined()) return {};
+  HONE_CHECK(!on_device_);  // device bytes are copied by the backend, never by host code
   Tensor t = zeros(dtype_, shape_);
   if (dtype_ == DataType::String) {
     for (int64_t i = 0; i < numel_; ++i) t.strings()[i] = strings()[i];
@@ -124,6 +131,7 @@ Tensor Tensor::clone() const {
 }
 
 double Tensor::get_double(int64_t i) const {
+  HONE_CHECK(!on_device_);
   double v = 0;
   Status s = dispatch_dtype<TypeSet::NumericBool>(dtype_, "get_double", [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -141,6 +149,7 @@ double Tensor::get_double(int64_t i) const {
 }
 
 int64_t Tensor::get_int64(int64_t i) const {
+  HONE_CHECK(!on_device_);
   switch (dtype_) {
     case DataType::Int64: return data<int64_t>()[i];
     case DataType::Int32: return data<int32_t>()[i];
@@ -172,6 +181,7 @@ std::vector<double> Tensor::to_double_vector() const {
 }
 
 bool Tensor::bit_equal(const Tensor& other) const {
+  HONE_CHECK(!on_device_ && !other.on_device_);
   if (dtype_ != other.dtype_ || shape_ != other.shape_) return false;
   if (dtype_ == DataType::String) {
     for (int64_t i = 0; i < numel_; ++i) {

@@ -1,6 +1,8 @@
 // Tensor: a dense, row-major, typed n-dimensional array with shared, 64-byte aligned storage.
 // Copies share storage (like a shared_ptr); `clone()` makes a deep copy. Strings live in a
-// std::string array. Sub-byte types are stored unpacked (one element per byte).
+// std::string array. Sub-byte types are stored unpacked (one element per byte). A tensor may
+// instead view a GPU's memory (wrap_device): its bytes are then for device kernels and copies
+// only (docs/cuda.md).
 #pragma once
 
 #include <complex>
@@ -39,11 +41,19 @@ class Tensor {
   /// A tensor over memory that `owner` keeps alive (a mapped file, a larger buffer): the tensor
   /// and its copies hold a reference to `owner`.
   static Tensor wrap(DataType dtype, Shape shape, void* data, std::shared_ptr<const void> owner);
+  /// A tensor over device memory (a CUDA device pointer), kept alive by `owner` when given
+  /// (not owned otherwise). Host code must not read or write its elements: clone(),
+  /// bit_equal(), get_*() and to_*_vector() abort on it (a broken invariant, never user input:
+  /// the runtime copies device tensors to the host before anything reads them there).
+  /// Binding such a tensor to an ExecutionContext of a device engine is zero-copy.
+  static Tensor wrap_device(DataType dtype, Shape shape, void* data, std::shared_ptr<const void> owner = {});
   /// A scalar or 1-D tensor from values.
   template <class T>
   static Tensor from_vector(DataType dtype, Shape shape, const std::vector<T>& values);
 
   bool defined() const { return dtype_ != DataType::Undefined; }
+  /// Whether the elements live in device memory (see wrap_device); false for host memory.
+  bool on_device() const { return on_device_; }
   DataType dtype() const { return dtype_; }
   const Shape& shape() const { return shape_; }
   int64_t rank() const { return static_cast<int64_t>(shape_.size()); }
@@ -62,7 +72,7 @@ class Tensor {
 
   /// Same storage, new shape with the same element count.
   Result<Tensor> reshaped(Shape shape) const;
-  /// Deep copy.
+  /// Deep copy (host tensors only).
   Tensor clone() const;
   /// Element i converted to double / int64 (numeric dtypes; bool as 0/1).
   double get_double(int64_t i) const;
@@ -80,6 +90,7 @@ class Tensor {
   int64_t numel_ = 0;
   std::shared_ptr<void> storage_;
   void* data_ = nullptr;
+  bool on_device_ = false;
 };
 
 /// The kinds of run-time values ONNX graphs pass between nodes.

@@ -50,6 +50,7 @@ struct Plan {
   std::string hone_version = HONE_VERSION_STRING;  // of the builder that wrote it
   std::string device = "cpu";                      // Backend::device()
   std::string device_name;                         // the CPU (or GPU) model it was tuned on
+  std::string device_arch;                         // Backend::device_arch() ("sm_90"); "" on the CPU
   std::vector<std::string> required_isa;           // union of the tactics' CpuFeatures names
   int threads = 1;                                 // default thread count for contexts
   std::vector<InputProfile> profiles;              // one per runtime input with a dynamic dim

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "backends/backend.hpp"
 #include "core/cpu_features.hpp"
 #include "engine/plan_codec.hpp"
 #include "engine_format_generated.h"
@@ -100,10 +101,19 @@ class Decoder {
     plan.hone_version = str(root_.hone_version());
     plan.device = str(root_.device());
     plan.device_name = str(root_.device_name());
+    plan.device_arch = str(root_.device_arch());
     for (uint32_t i = 0; i < count(root_.required_isa()); ++i) plan.required_isa.push_back(str(root_.required_isa()->Get(i)));
     // Can this process run it at all? Answered before the graph is rebuilt.
     if (plan.device != options.device) {
-      return unsupported("engine was built for device '" + plan.device + "'; this process runs on '" + options.device + "'");
+      return unsupported("engine was built for device '" + plan.device + "'; this process runs on '" + options.device +
+                         "'" + (plan.device == "cpu" ? "" : " (run it with --device " + plan.device + ")"));
+    }
+    if (plan.device != "cpu") {
+      // A device backend: present in this build, a device there, and the architecture the
+      // engine's machine code and tuned choices are for.
+      HONE_ASSIGN_OR_RETURN(const Backend* backend, find_backend(plan.device));
+      HONE_RETURN_IF_ERROR(backend->check_available());
+      HONE_RETURN_IF_ERROR(backend->check_engine_target(plan.device_arch, plan.device_name));
     }
     const CpuFeatures& cpu = options.cpu ? *options.cpu : CpuFeatures::host();
     const std::vector<std::string> missing = cpu.missing(plan.required_isa);

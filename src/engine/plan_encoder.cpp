@@ -88,7 +88,8 @@ class Encoder {
     auto root = fb::CreatePlan(fbb_, fbb_.CreateString(plan_.hone_version), fbb_.CreateString(plan_.device),
                                fbb_.CreateString(plan_.device_name), strings(plan_.required_isa), plan_.threads,
                                fbb_.CreateVector(profiles), pairs(plan_.build_options), &memory, fbb_.CreateVector(ops),
-                               fbb_.CreateVector(graphs), fbb_.CreateVector(values), fbb_.CreateVector(layers));
+                               fbb_.CreateVector(graphs), fbb_.CreateVector(values), fbb_.CreateVector(layers),
+                               plan_.device_arch.empty() ? 0 : fbb_.CreateString(plan_.device_arch));
     fb::FinishPlanBuffer(fbb_, root);
     if (fbb_.GetSize() > kMaxMetadataBytes) return too_big();
     EncodedPlan out;

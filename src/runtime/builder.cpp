@@ -136,6 +136,9 @@ Result<engine::Plan> build_plan(std::unique_ptr<ir::Graph> network, const BuildC
     if (config.progress) config.progress(stage, f);
   };
   HONE_ASSIGN_OR_RETURN(const Backend* backend, find_backend(config.device));
+  // A device backend times its tactics on the device: it must be there now.
+  HONE_RETURN_IF_ERROR(backend->check_available());
+  const bool on_device = backend->memory_space() == MemorySpace::Device;
   for (DataType p : config.precisions) {
     if (p != DataType::Float) {
       return unsupported("precision " + std::string(dtype_name(p)) + " is not available yet (only float32 layers)");
@@ -143,7 +146,8 @@ Result<engine::Plan> build_plan(std::unique_ptr<ir::Graph> network, const BuildC
   }
   engine::Plan plan;
   plan.device = std::string(backend->device());
-  plan.threads = config.threads > 0 ? config.threads : physical_core_count();
+  // Host threads per context; a device engine's layers run on its stream, one host thread.
+  plan.threads = on_device ? 1 : (config.threads > 0 ? config.threads : physical_core_count());
   ir::Graph& g = *network;
   BuildReport local_report;
   BuildReport& rep = report ? *report : local_report;
@@ -163,8 +167,10 @@ Result<engine::Plan> build_plan(std::unique_ptr<ir::Graph> network, const BuildC
     progress("optimize", 0.1);
     HONE_ASSIGN_OR_RETURN(rep.passes, passes::optimize(g, config.passes));
   }
-  // Layout planning: the backend's blocked channel layout between the layers that take it.
-  const int64_t block = config.channel_block >= 0 ? config.channel_block : backend->blocked_channels(cpu);
+  // Layout planning: the backend's blocked channel layout between the layers that take it
+  // (a CPU layout: device backends keep every tensor plain, whatever channel_block says).
+  const int64_t block =
+      on_device ? 0 : (config.channel_block >= 0 ? config.channel_block : backend->blocked_channels(cpu));
   auto disabled = [&](std::string_view pass) {
     return std::find(config.passes.disabled.begin(), config.passes.disabled.end(), pass) != config.passes.disabled.end();
   };
@@ -200,7 +206,8 @@ Result<engine::Plan> build_plan(std::unique_ptr<ir::Graph> network, const BuildC
   if (all_known) opt_types = ops::types_for_input_shapes(g, opt_shapes);
 
   // One tactic per layer, chosen by the tuner (timing cache read first, written after).
-  plan.device_name = cpu_model_name();
+  plan.device_name = backend->device_name();
+  plan.device_arch = backend->device_arch();
   tune::TimingCache cache(plan.device_name);
   if (!config.timing_cache_path.empty()) {
     HONE_ASSIGN_OR_RETURN(cache, tune::TimingCache::load(config.timing_cache_path, plan.device_name));

@@ -22,10 +22,11 @@ TensorDesc describe(const ir::Value& v) {
 
 }  // namespace
 
-Result<std::unique_ptr<Engine::Program>> Engine::Program::compile(const engine::Plan& plan,
+Result<std::unique_ptr<Engine::Program>> Engine::Program::compile(const engine::Plan& plan, const Backend& backend,
                                                                   std::vector<const Tactic*> tactics) {
   const ir::Graph& g = *plan.graph;
   auto p = std::make_unique<Program>();
+  p->backend = &backend;
   auto slot = [&](const ir::Value* v) -> int32_t {
     if (!v) return -1;
     auto [it, inserted] = p->slot_of.try_emplace(v, static_cast<int32_t>(p->slot_values.size()));
@@ -119,6 +120,36 @@ Result<std::shared_ptr<const ShapePlan>> Engine::Program::plan_shapes(const engi
   return std::shared_ptr<const ShapePlan>(std::move(sp));
 }
 
+Status Engine::Program::upload_to_device(const engine::Plan& plan) {
+  const Backend& b = *backend;
+  HONE_ASSIGN_OR_RETURN(std::shared_ptr<Stream> stream, b.create_stream());
+  // A device tensor of t's type and shape holding t's bytes; the allocation lives as long as
+  // any copy of the returned tensor.
+  auto upload = [&](const Tensor& t, const std::string& what) -> Result<Tensor> {
+    if (t.dtype() == DataType::String) return unsupported(what + " is a string tensor, which a device cannot hold");
+    HONE_ASSIGN_OR_RETURN(Tensor bytes, b.allocate(t.nbytes(), nullptr));
+    HONE_RETURN_IF_ERROR(b.copy(bytes.raw(), t.raw(), t.nbytes(), *stream));
+    auto owner = std::make_shared<Tensor>(bytes);
+    return Tensor::wrap_device(t.dtype(), t.shape(), bytes.raw(), owner);
+  };
+  device_constants.clear();
+  for (const auto& [slot, value] : constants) {
+    const std::string what = "constant '" + slot_values[static_cast<size_t>(slot)]->name() + "'";
+    if (!value.is_tensor()) return unsupported(what + " is not a tensor, which a device cannot hold");
+    HONE_ASSIGN_OR_RETURN(Tensor t, upload(value.tensor, what));
+    device_constants.push_back(Datum::of(std::move(t)));
+  }
+  device_packed.assign(steps.size(), {});
+  for (size_t i = 0; i < steps.size(); ++i) {
+    for (const Tensor& t : plan.layers[i].packed) {
+      HONE_ASSIGN_OR_RETURN(Tensor d, upload(t, "a packed tensor of layer '" + steps[i].node->name() + "'"));
+      device_packed[i].push_back(std::move(d));
+    }
+  }
+  // The copies read host memory the plan owns: done before anything else runs.
+  return stream->synchronize();
+}
+
 Engine::Engine() = default;
 Engine::~Engine() = default;
 
@@ -129,6 +160,7 @@ Result<std::shared_ptr<const Engine>> Engine::from_plan(engine::Plan plan) {
                             std::to_string(plan.graph->nodes().size()) + " layers");
   }
   HONE_ASSIGN_OR_RETURN(const Backend* backend, find_backend(plan.device));
+  HONE_RETURN_IF_ERROR(backend->check_available());
   std::vector<const Tactic*> tactics;
   std::string missing;
   for (size_t i = 0; i < plan.layers.size(); ++i) {
@@ -146,7 +178,8 @@ Result<std::shared_ptr<const Engine>> Engine::from_plan(engine::Plan plan) {
   e->plan_ = std::move(plan);
   for (const ir::Value* v : e->plan_.graph->runtime_inputs()) e->inputs_.push_back(describe(*v));
   for (const ir::Value* v : e->plan_.graph->outputs()) e->outputs_.push_back(describe(*v));
-  HONE_ASSIGN_OR_RETURN(e->program_, Program::compile(e->plan_, std::move(tactics)));
+  HONE_ASSIGN_OR_RETURN(e->program_, Program::compile(e->plan_, *backend, std::move(tactics)));
+  if (e->program_->on_device()) HONE_RETURN_IF_ERROR(e->program_->upload_to_device(e->plan_));
   return std::shared_ptr<const Engine>(std::move(e));
 }
 

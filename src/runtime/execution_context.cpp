@@ -9,19 +9,16 @@
 // A kernel that produced a planned output somewhere else (a view of its input, a tensor it
 // allocated) has the result copied into the planned place, so every tactic stays correct
 // whatever it does; the copy is the exception, not the rule.
+//
+// Engines of a device backend run in device_execution.cpp: same bindings and plans, memory
+// on the device.
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
-#include <mutex>
-#include <thread>
-
-#include "core/thread_pool.hpp"
 
 #include "backends/backend.hpp"
 #include "hone/engine.hpp"
 #include "ops/node_runner.hpp"
-#include "runtime/program.hpp"
+#include "runtime/context_state.hpp"
 #include "runtime/reference_executor.hpp"
 
 namespace hone {
@@ -38,32 +35,17 @@ bool points_into(const Tensor& t, const void* begin, size_t bytes) {
 
 }  // namespace
 
-struct ExecutionContext::State {
-  std::vector<Datum> slots;
-  std::vector<Datum> bound_inputs;     // per engine input; a tensor Datum with no tensor = unbound
-  std::vector<Tensor> bound_outputs;   // per engine output
-  std::vector<Shape> requested_shapes; // from set_input_shape, per input (empty: none)
-  std::shared_ptr<const ShapePlan> plan;
-  Tensor arena;      // UInt8, 64-byte aligned
-  Tensor workspace;  // UInt8, 64-byte aligned
-  std::vector<Tensor> views;  // per slot: its arena view (undefined when not in the arena)
-  std::unique_ptr<ThreadPool> pool;
-
-  std::mutex run_mu;  // one run at a time (run() and the worker)
-  // The worker that runs enqueued requests in order.
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<std::function<void()>> queue;
-  std::thread worker;
-  bool stopping = false;
-};
-
 ExecutionContext::ExecutionContext(std::shared_ptr<const Engine> engine)
     : engine_(std::move(engine)), state_(std::make_unique<State>()) {
   const Engine::Program& prog = *engine_->program_;
   State& st = *state_;
   st.slots.resize(prog.slot_values.size());
-  for (const auto& [slot, value] : prog.constants) st.slots[static_cast<size_t>(slot)] = value;
+  // Layers read the constants from their slots: the device copies on a device engine.
+  for (size_t c = 0; c < prog.constants.size(); ++c) {
+    st.slots[static_cast<size_t>(prog.constants[c].first)] =
+        prog.on_device() ? prog.device_constants[c] : prog.constants[c].second;
+  }
+  if (prog.on_device()) st.device = std::make_unique<DeviceState>();
   st.bound_inputs.resize(engine_->inputs().size());
   for (Datum& d : st.bound_inputs) d.tensor = Tensor();
   st.requested_shapes.resize(engine_->inputs().size());
@@ -159,6 +141,9 @@ Status ExecutionContext::bind(const std::string& name, Tensor tensor) {
   const TensorDesc& desc = engine_->outputs()[static_cast<size_t>(out)];
   if (tensor.defined()) {
     if (!desc.is_tensor) return invalid_argument("output '" + name + "' is not a tensor and cannot be bound");
+    if (tensor.on_device() && !engine_->program_->on_device()) {
+      return invalid_argument("output '" + name + "' is bound to device memory; this engine runs on the CPU");
+    }
     if (desc.dtype != DataType::Undefined && tensor.dtype() != desc.dtype) {
       return invalid_argument("output '" + name + "' has element type " + std::string(dtype_name(desc.dtype)) +
                               ", the bound tensor " + std::string(dtype_name(tensor.dtype())));
@@ -178,6 +163,9 @@ Status ExecutionContext::bind_value(const std::string& name, Datum value) {
   if (!unbind) {
     const ir::Value& v = *engine_->plan().graph->runtime_inputs()[i];
     HONE_RETURN_IF_ERROR(runtime::check_input(v, value));
+    if (value.is_tensor() && value.tensor.on_device() && !engine_->program_->on_device()) {
+      return invalid_argument("input '" + name + "' is device memory; this engine runs on the CPU");
+    }
     if (value.is_tensor()) HONE_RETURN_IF_ERROR(check_shape_allowed(*engine_, i, value.tensor.shape()));
   }
   std::lock_guard<std::mutex> lock(state_->run_mu);
@@ -190,12 +178,10 @@ Status ExecutionContext::run() {
   return run_locked();
 }
 
-Status ExecutionContext::run_locked() {
-  State& st = *state_;
-  const Engine::Program& prog = *engine_->program_;
-  const auto& descs = engine_->inputs();
+namespace runtime {
 
-  // 1. Inputs: bound, consistent with set_input_shape, and their shapes for the plan.
+Result<std::vector<Shape>> bound_input_shapes(const Engine& engine, const ExecutionContext::State& st) {
+  const auto& descs = engine.inputs();
   std::vector<Shape> shapes(descs.size());
   for (size_t i = 0; i < descs.size(); ++i) {
     const Datum& d = st.bound_inputs[i];
@@ -209,29 +195,55 @@ Status ExecutionContext::run_locked() {
                               " but its shape was set to " + shape_to_string(requested));
     }
   }
+  return shapes;
+}
+
+Status ensure_shape_plan(const Engine::Program& prog, const engine::Plan& engine_plan, const std::vector<Shape>& shapes,
+                         ExecutionContext::State& st, const std::shared_ptr<Stream>& stream) {
+  if (st.plan && st.plan->input_shapes == shapes) return Status::ok();
+  std::shared_ptr<const ShapePlan> plan = prog.static_plan;
+  if (!plan || plan->input_shapes != shapes) {
+    HONE_ASSIGN_OR_RETURN(plan, prog.plan_shapes(engine_plan, shapes));
+  }
+  const bool device = prog.on_device();
+  auto allocate = [&](uint64_t bytes) -> Result<Tensor> {
+    if (device) return prog.backend->allocate(bytes, stream);
+    return Tensor::create(DataType::UInt8, {static_cast<int64_t>(bytes)});
+  };
+  const uint64_t arena = plan->memory.arena_bytes;
+  if (!st.arena.defined() || st.arena.nbytes() < arena) {
+    st.arena = Tensor();  // the old arena goes back first (to the device's pool, in stream order)
+    HONE_ASSIGN_OR_RETURN(st.arena, allocate(arena));
+  }
+  if (!st.workspace.defined() || st.workspace.nbytes() < plan->workspace_bytes) {
+    st.workspace = Tensor();
+    HONE_ASSIGN_OR_RETURN(st.workspace, allocate(plan->workspace_bytes));
+  }
+  st.views.assign(prog.slot_values.size(), Tensor());
+  auto* base = static_cast<uint8_t*>(st.arena.raw());
+  for (size_t s = 0; s < prog.slot_values.size(); ++s) {
+    if (plan->slot_offset[s] < 0) continue;
+    const ir::Type& t = plan->slot_type[s];
+    void* at = base + plan->slot_offset[s];
+    st.views[s] = device ? Tensor::wrap_device(t.dtype, t.shape.to_static(), at) : Tensor::wrap(t.dtype, t.shape.to_static(), at);
+  }
+  st.plan = std::move(plan);
+  return Status::ok();
+}
+
+}  // namespace runtime
+
+Status ExecutionContext::run_locked() {
+  const Engine::Program& prog = *engine_->program_;
+  if (prog.on_device()) return run_device_locked();
+  State& st = *state_;
+  const auto& descs = engine_->inputs();
+
+  // 1. Inputs: bound, consistent with set_input_shape, and their shapes for the plan.
+  HONE_ASSIGN_OR_RETURN(const std::vector<Shape> shapes, runtime::bound_input_shapes(*engine_, st));
 
   // 2. The memory layout for these shapes (the engine's own when its shapes are fixed).
-  if (!st.plan || st.plan->input_shapes != shapes) {
-    std::shared_ptr<const ShapePlan> plan = prog.static_plan;
-    if (!plan || plan->input_shapes != shapes) {
-      HONE_ASSIGN_OR_RETURN(plan, prog.plan_shapes(engine_->plan(), shapes));
-    }
-    const uint64_t arena = plan->memory.arena_bytes;
-    if (!st.arena.defined() || st.arena.nbytes() < arena) {
-      HONE_ASSIGN_OR_RETURN(st.arena, Tensor::create(DataType::UInt8, {static_cast<int64_t>(arena)}));
-    }
-    if (!st.workspace.defined() || st.workspace.nbytes() < plan->workspace_bytes) {
-      HONE_ASSIGN_OR_RETURN(st.workspace, Tensor::create(DataType::UInt8, {static_cast<int64_t>(plan->workspace_bytes)}));
-    }
-    st.views.assign(prog.slot_values.size(), Tensor());
-    auto* base = static_cast<uint8_t*>(st.arena.raw());
-    for (size_t s = 0; s < prog.slot_values.size(); ++s) {
-      if (plan->slot_offset[s] < 0) continue;
-      const ir::Type& t = plan->slot_type[s];
-      st.views[s] = Tensor::wrap(t.dtype, t.shape.to_static(), base + plan->slot_offset[s]);
-    }
-    st.plan = std::move(plan);
-  }
+  HONE_RETURN_IF_ERROR(runtime::ensure_shape_plan(prog, engine_->plan(), shapes, st, nullptr));
   const ShapePlan& plan = *st.plan;
 
   // 3. Bound outputs must have the shapes this run produces (where the plan knows them).

@@ -51,8 +51,22 @@ struct Engine::Program {
   /// by all contexts); null for engines with dynamic shapes.
   std::shared_ptr<const ShapePlan> static_plan;
 
+  /// The backend the layers run on (the plan's device).
+  const Backend* backend = nullptr;
+  /// Device engines (the backend's memory space is Device): device copies of `constants`
+  /// (same order) and of each step's packed tensors, uploaded once by upload_to_device() and
+  /// shared by every context; empty on the CPU.
+  std::vector<Datum> device_constants;
+  std::vector<std::vector<Tensor>> device_packed;
+  bool on_device() const { return backend && backend->memory_space() == MemorySpace::Device; }
+  /// Copies the constants and packed tensors to the device (plain allocations, usable from
+  /// every context's stream); Unsupported for a constant a device cannot hold (strings,
+  /// sequences).
+  Status upload_to_device(const engine::Plan& plan);
+
   /// Builds the program of a verified, sorted plan whose tactics are `tactics` (per layer).
-  static Result<std::unique_ptr<Program>> compile(const engine::Plan& plan, std::vector<const Tactic*> tactics);
+  static Result<std::unique_ptr<Program>> compile(const engine::Plan& plan, const Backend& backend,
+                                                  std::vector<const Tactic*> tactics);
   /// Types, memory layout and workspace for these runtime input shapes.
   Result<std::shared_ptr<const ShapePlan>> plan_shapes(const engine::Plan& plan, const std::vector<Shape>& shapes) const;
 };

@@ -141,6 +141,74 @@ Result<double> time_tactic(const Tactic& tactic, const LayerDesc& layer, std::sp
   return *std::min_element(ms.begin(), ms.end());
 }
 
+Result<double> time_tactic_on_device(const Backend& backend, const Tactic& tactic, const LayerDesc& layer,
+                                     std::span<const Tensor> packed, int iterations, double give_up_ms) {
+  HONE_ASSIGN_OR_RETURN(std::shared_ptr<Stream> stream, backend.create_stream());
+  // A device tensor of this type and shape, kept alive by the tensor itself.
+  auto device_tensor = [&](DataType dtype, const Shape& shape) -> Result<Tensor> {
+    const size_t bytes = static_cast<size_t>(shape_numel(shape)) * dtype_size(dtype);
+    HONE_ASSIGN_OR_RETURN(Tensor mem, backend.allocate(bytes, stream));
+    return Tensor::wrap_device(dtype, shape, mem.raw(), std::make_shared<Tensor>(mem));
+  };
+  auto upload = [&](const Tensor& host) -> Result<Tensor> {
+    if (host.dtype() == DataType::String) return unsupported("string tensors cannot go to a device");
+    HONE_ASSIGN_OR_RETURN(Tensor t, device_tensor(host.dtype(), host.shape()));
+    HONE_RETURN_IF_ERROR(backend.copy(t.raw(), host.raw(), host.nbytes(), *stream));
+    return t;
+  };
+  const ir::Node& node = *layer.node;
+  std::vector<Tensor> host_inputs(layer.input_types.size());  // alive until the copies ran
+  std::vector<Datum> inputs(layer.input_types.size());
+  std::vector<const Datum*> input_ptrs;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const ir::Value* v = node.input(i);
+    if (!v) {
+      input_ptrs.push_back(nullptr);
+      continue;
+    }
+    if (v->is_constant()) {
+      host_inputs[i] = v->constant();
+    } else if (timeable(layer.input_types[i])) {
+      host_inputs[i] = random_input(layer.input_types[i], 0x7135 + i);
+    } else {
+      return invalid_argument("input " + std::to_string(i) + " has no static tensor type");
+    }
+    HONE_ASSIGN_OR_RETURN(Tensor t, upload(host_inputs[i]));
+    inputs[i] = Datum::of(std::move(t));
+    input_ptrs.push_back(&inputs[i]);
+  }
+  std::vector<Datum> outputs(node.num_outputs());
+  for (size_t k = 0; k < outputs.size(); ++k) {
+    outputs[k].tensor = Tensor();
+    if (!node.output(k)) continue;
+    if (!timeable(layer.output_types[k])) return invalid_argument("an output has no static tensor type");
+    HONE_ASSIGN_OR_RETURN(outputs[k].tensor,
+                          device_tensor(layer.output_types[k].dtype, layer.output_types[k].shape.to_static()));
+  }
+  std::vector<Tensor> device_packed;
+  for (const Tensor& t : packed) {
+    HONE_ASSIGN_OR_RETURN(Tensor d, upload(t));
+    device_packed.push_back(std::move(d));
+  }
+  HONE_ASSIGN_OR_RETURN(Tensor workspace, backend.allocate(tactic.workspace_bytes(layer), stream));
+  HONE_ASSIGN_OR_RETURN(std::unique_ptr<StreamTimer> timer, backend.create_timer(stream));
+  ThreadPool single(1);
+  std::vector<double> ms;
+  for (int it = 0; it <= std::max(1, iterations); ++it) {
+    ops::KernelContext ctx(node, input_ptrs, &outputs, nullptr, 0x5eed);
+    const LayerRun run{ctx,    device_packed, {static_cast<std::byte*>(workspace.raw()), workspace.nbytes()},
+                       single, stream.get(),  packed};
+    HONE_RETURN_IF_ERROR(timer->start());
+    HONE_RETURN_IF_ERROR(tactic.run(run));
+    HONE_RETURN_IF_ERROR(timer->stop());
+    HONE_ASSIGN_OR_RETURN(const float t, timer->elapsed_ms());
+    if (it == 0 && t > give_up_ms) return static_cast<double>(t);
+    if (it > 0) ms.push_back(t);  // the first run loads the kernels and warms the caches
+  }
+  HONE_RETURN_IF_ERROR(stream->synchronize());
+  return *std::min_element(ms.begin(), ms.end());
+}
+
 Result<TacticChoice> choose_tactic(const Backend& backend, const LayerDesc& layer, const CpuFeatures& cpu,
                                    const TuneOptions& options, TimingCache* cache) {
   std::vector<const Tactic*> candidates;
@@ -187,7 +255,9 @@ Result<TacticChoice> choose_tactic(const Backend& backend, const LayerDesc& laye
       if (!packed.is_ok()) continue;
       double best = std::numeric_limits<double>::infinity();
       for (const engine::TacticTiming& done : choice.timings) best = std::min(best, done.ms);
-      auto timed = time_tactic(*t, layer, *packed, options.iterations, options.pool, 4 * best);
+      auto timed = backend.memory_space() == MemorySpace::Device
+                       ? time_tactic_on_device(backend, *t, layer, *packed, options.iterations, 4 * best)
+                       : time_tactic(*t, layer, *packed, options.iterations, options.pool, 4 * best);
       if (!timed.is_ok()) continue;  // this tactic fails on the layer: not a candidate
       ms = *timed;
       if (cache) cache->insert(signature, id, *ms);

@@ -59,4 +59,12 @@ Result<TacticChoice> choose_tactic(const Backend& backend, const LayerDesc& laye
 Result<double> time_tactic(const Tactic& tactic, const LayerDesc& layer, std::span<const Tensor> packed, int iterations,
                            ThreadPool* pool = nullptr, double give_up_ms = std::numeric_limits<double>::infinity());
 
+/// time_tactic() for a device backend: the inputs (random, constants as they are) and packed
+/// tensors copied to the device, outputs and workspace allocated there, and each run timed
+/// with the backend's stream timer (device time, so the host's launch cost is not counted).
+/// `packed` is prepare()'s host output; the run sees its device copies and it as packed_host.
+Result<double> time_tactic_on_device(const Backend& backend, const Tactic& tactic, const LayerDesc& layer,
+                                     std::span<const Tensor> packed, int iterations,
+                                     double give_up_ms = std::numeric_limits<double>::infinity());
+
 }  // namespace hone::tune

@@ -2,6 +2,9 @@
 // [--sync|--async] [--profile] [--json FILE]`: pure inference performance without pre/post
 // processing (trtexec, OpenVINO benchmark_app): latency min / mean / median / p90 / p99 / max,
 // throughput, and with --profile the per-layer table of the specification's GoogLeNet example.
+// On a device (--device cuda) the latency is end to end (host inputs in, host outputs out);
+// a second phase times the same runs with inputs and outputs bound in device memory (no
+// copies), trtexec's "GPU compute" time.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -16,6 +19,7 @@
 #include <sstream>
 #include <thread>
 
+#include "backends/backend.hpp"
 #include "tools/hone/model_inputs.hpp"
 #include "tools/hone/verbs.hpp"
 
@@ -79,6 +83,44 @@ class Budget {
   std::atomic<int> taken_{0};
   Clock::time_point start_;
 };
+
+// Latencies of `runs` runs of `ctx` with every input and output bound in device memory (the
+// inputs' values copied there once): device compute plus the launches, without transfers.
+Result<std::vector<double>> device_io_latencies(const Engine& e, ExecutionContext& ctx, const std::vector<Datum>& inputs,
+                                                 int runs) {
+  HONE_ASSIGN_OR_RETURN(const Backend* backend, find_backend(e.plan().device));
+  HONE_ASSIGN_OR_RETURN(std::shared_ptr<Stream> stream, backend->create_stream());
+  std::vector<Tensor> keep;
+  auto device_tensor = [&](DataType dtype, const Shape& shape) -> Result<Tensor> {
+    HONE_ASSIGN_OR_RETURN(Tensor mem, backend->allocate(static_cast<size_t>(shape_numel(shape)) * dtype_size(dtype), nullptr));
+    keep.push_back(mem);
+    return Tensor::wrap_device(dtype, shape, mem.raw());
+  };
+  for (size_t i = 0; i < e.inputs().size(); ++i) {
+    const Tensor& host = inputs[i].tensor;
+    HONE_ASSIGN_OR_RETURN(Tensor d, device_tensor(host.dtype(), host.shape()));
+    HONE_RETURN_IF_ERROR(backend->copy(d.raw(), host.raw(), host.nbytes(), *stream));
+    HONE_RETURN_IF_ERROR(ctx.bind(e.inputs()[i].name, d));
+  }
+  HONE_RETURN_IF_ERROR(stream->synchronize());
+  // The output shapes of these inputs: the last run's.
+  for (size_t k = 0; k < e.outputs().size(); ++k) {
+    const Tensor& out = ctx.outputs()[k].tensor;
+    HONE_ASSIGN_OR_RETURN(Tensor d, device_tensor(out.dtype(), out.shape()));
+    HONE_RETURN_IF_ERROR(ctx.bind(e.outputs()[k].name, d));
+  }
+  HONE_RETURN_IF_ERROR(ctx.run());  // warm-up with the new bindings
+  std::vector<double> ms;
+  for (int r = 0; r < runs; ++r) {
+    const auto t0 = Clock::now();
+    HONE_RETURN_IF_ERROR(ctx.run());
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
+  // Unbind, so that the context's next runs take host memory again.
+  for (size_t i = 0; i < e.inputs().size(); ++i) HONE_RETURN_IF_ERROR(ctx.bind(e.inputs()[i].name, inputs[i].tensor));
+  for (size_t k = 0; k < e.outputs().size(); ++k) HONE_RETURN_IF_ERROR(ctx.bind(e.outputs()[k].name, Tensor()));
+  return ms;
+}
 
 std::string shape_list(const std::vector<TensorDesc>& descs, const std::vector<Datum>& values) {
   std::string s;
@@ -184,6 +226,16 @@ int bench_verb(const BenchOptions& opt) {
   }
   const double wall_s = budget.elapsed_s();
   if (!failure.is_ok()) return fail(failure.to_string());
+  const bool on_device = e.plan().device != "cpu";
+  std::vector<double> device_io;
+  if (on_device) {
+    contexts[0]->set_profiler(nullptr);
+    size_t runs = 0;
+    for (const auto& l : latencies) runs += l.size();
+    auto ms = device_io_latencies(e, *contexts[0], *inputs, static_cast<int>(std::clamp<size_t>(runs, 10, 2000)));
+    if (!ms.is_ok()) return fail(ms.status().to_string());
+    device_io = std::move(ms).value();
+  }
 
   std::vector<double> all;
   for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
@@ -197,9 +249,15 @@ int bench_verb(const BenchOptions& opt) {
   std::printf("mode: %s, %d request(s), %d warm-up run(s) each\n", async ? "async" : "sync", opt.requests,
               std::max(1, opt.warmup));
   std::printf("iterations: %zu in %.3f s\n", all.size(), wall_s);
-  std::printf("latency (ms): min %.3f, mean %.3f, median %.3f, p90 %.3f, p99 %.3f, max %.3f\n", st.min, st.mean,
-              st.median, st.p90, st.p99, st.max);
+  std::printf("latency (ms): min %.3f, mean %.3f, median %.3f, p90 %.3f, p99 %.3f, max %.3f%s\n", st.min, st.mean,
+              st.median, st.p90, st.p99, st.max, on_device ? " (end to end: host inputs and outputs)" : "");
   std::printf("throughput: %.2f inferences/s\n", fps);
+  const Stats dio = stats_of(device_io);
+  if (on_device) {
+    std::printf("device-resident I/O latency (ms): min %.3f, mean %.3f, median %.3f, p90 %.3f, p99 %.3f, max %.3f "
+                "(%zu runs, inputs and outputs bound in device memory)\n",
+                dio.min, dio.mean, dio.median, dio.p90, dio.p99, dio.max, device_io.size());
+  }
   std::ostringstream table;
   if (opt.profile) {
     profiler.print(table);
@@ -222,6 +280,10 @@ int bench_verb(const BenchOptions& opt) {
     j["latency_ms"] = {{"min", st.min}, {"mean", st.mean}, {"median", st.median}, {"p90", st.p90}, {"p99", st.p99}, {"max", st.max}};
     j["throughput_fps"] = fps;
     j["latencies_ms"] = all;
+    if (on_device) {
+      j["device_io_latency_ms"] = {{"min", dio.min}, {"mean", dio.mean}, {"median", dio.median},
+                                   {"p90", dio.p90}, {"p99", dio.p99}, {"max", dio.max}};
+    }
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     j["peak_rss_bytes"] = static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB

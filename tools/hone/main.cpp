@@ -16,7 +16,9 @@ int main(int argc, char** argv) {
   hone::cli::register_inspect(app, actions);
   hone::cli::register_conformance(app, actions);
   hone::cli::register_ops(app, actions);
+#ifdef HONE_WITH_VISION
   hone::cli::register_predict(app, actions);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "backends/backend.hpp"
 #include "import/onnx/model_builder.hpp"
 #include "import/onnx/onnx_importer.hpp"
 
@@ -33,6 +34,9 @@ Result<std::map<std::string, ShapeRange>> parse_shapes(const std::vector<std::st
 }
 
 void BuildFlags::add_to(CLI::App* app) {
+  std::string devices;
+  for (const std::string& d : backend_names()) devices += (devices.empty() ? "" : ", ") + d;
+  app->add_option("--device", device, "Device the engine runs on: " + devices + " (default: cpu)");
   app->add_option("--threads", threads, "Threads per execution context (default: all cores)")->check(CLI::NonNegativeNumber);
   app->add_option("--shapes", shapes,
                   "Input shapes, name:1x3x224x224, or a profile name:MINx..-MAXx.. (repeatable, or joined with ',')");
@@ -47,6 +51,7 @@ void BuildFlags::add_to(CLI::App* app) {
 
 Result<BuildConfig> BuildFlags::config() const {
   BuildConfig c;
+  c.device = device;
   c.threads = threads;
   HONE_ASSIGN_OR_RETURN(c.input_shapes, parse_shapes(shapes));
   c.timing_cache_path = timing_cache;
@@ -81,7 +86,9 @@ Result<std::shared_ptr<const Engine>> open_engine(const std::string& path, const
     return e;
   };
   if (!is_model_path(path)) {
-    HONE_ASSIGN_OR_RETURN(auto engine, Engine::load(path));
+    engine::LoadOptions options;
+    options.device = flags.device;
+    HONE_ASSIGN_OR_RETURN(auto engine, Engine::load(path, options));
     return done(std::move(engine), false);
   }
   HONE_ASSIGN_OR_RETURN(BuildConfig config, flags.config());

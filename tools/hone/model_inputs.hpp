@@ -30,6 +30,7 @@ Result<std::map<std::string, ShapeRange>> parse_shapes(const std::vector<std::st
 
 /// The build flags of `build`, `run` and `bench` (trtexec's vocabulary).
 struct BuildFlags {
+  std::string device = "cpu";
   int threads = 0;
   std::vector<std::string> shapes;
   std::string timing_cache;
@@ -39,8 +40,8 @@ struct BuildFlags {
   uint64_t workspace = 0;
   int64_t channel_block = -1;
 
-  /// Adds --threads, --shapes, --timing-cache, --tactics, --disable-pass, --no-optimize,
-  /// --workspace, --channel-block to `app`.
+  /// Adds --device, --threads, --shapes, --timing-cache, --tactics, --disable-pass,
+  /// --no-optimize, --workspace, --channel-block to `app`.
   void add_to(CLI::App* app);
   /// The BuildConfig these flags describe (errors: malformed --shapes).
   Result<BuildConfig> config() const;
@@ -57,7 +58,8 @@ struct EngineSource {
 };
 
 /// Builds an engine from a model with the build flags (printing progress to stderr once a
-/// build takes longer than a second when `progress`), or loads an engine file.
+/// build takes longer than a second when `progress`), or loads an engine file (for the
+/// flags' --device: an engine built for another device is refused).
 Result<std::shared_ptr<const Engine>> open_engine(const std::string& path, const BuildFlags& flags, bool progress,
                                                   EngineSource* source = nullptr);
 
