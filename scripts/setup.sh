@@ -10,6 +10,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
   python3 python3-numpy python3-onnx
+  # C# bindings: mcs with mscorlib/System/System.Core, and the mono runtime (no mono-complete)
+  mono-mcs mono-runtime
 )
 
 missing=()
