@@ -219,7 +219,9 @@ void give_pixels(const vision::Image& image, uint8_t** pixels, int* width, int* 
 vision::PredictorOptions to_predictor_options(const hone_predictor_options* options) {
   const hone_predictor_options o = options ? *options : default_predictor_options();
   const int task = static_cast<int>(o.task);
-  if (task < HONE_TASK_AUTO || task > HONE_TASK_CLASSIFY) bad("options->task is not a hone_task (" + std::to_string(task) + ")");
+  if (task < HONE_TASK_AUTO || task > HONE_TASK_CLASSIFY) {
+    bad("options->task is not a hone_task (" + std::to_string(task) + ")");
+  }
   // NOTE: written as !(x >= lo && x <= hi) so that NaN fails too.
   if (!(o.conf >= 0.f && o.conf <= 1.f)) bad("options->conf " + std::to_string(o.conf) + " is not in 0..1");
   if (!(o.iou >= 0.f && o.iou <= 1.f)) bad("options->iou " + std::to_string(o.iou) + " is not in 0..1");
@@ -531,8 +533,9 @@ HONE_C_EXPORT hone_status hone_prediction_draw(const hone_prediction_t* predicti
     const vision::ImageView view = to_view(pixels, byte_size, width, height, stride, format);
     const vision::Prediction& p = r->prediction;
     if (width != p.image_width || height != p.image_height) {
-      bad("the image is " + std::to_string(width) + "x" + std::to_string(height) + " but the prediction was made on a " +
-          std::to_string(p.image_width) + "x" + std::to_string(p.image_height) + " image");
+      bad("the image is " + std::to_string(width) + "x" + std::to_string(height) +
+          " but the prediction was made on a " + std::to_string(p.image_width) + "x" + std::to_string(p.image_height) +
+          " image");
     }
     // draw() works on a packed Image: copy the rows in, draw, copy them back.
     vision::Image image;
@@ -541,14 +544,12 @@ HONE_C_EXPORT hone_status hone_prediction_draw(const hone_prediction_t* predicti
     image.format = view.format;
     const size_t row = static_cast<size_t>(width) * 3;
     image.pixels.resize(row * static_cast<size_t>(height));
-    for (int y = 0; y < height; ++y) {
-      std::memcpy(image.pixels.data() + row * static_cast<size_t>(y), pixels + view.row_bytes() * static_cast<size_t>(y),
-                  row);
+    for (size_t y = 0; y < static_cast<size_t>(height); ++y) {
+      std::memcpy(image.pixels.data() + row * y, pixels + view.row_bytes() * y, row);
     }
     vision::draw(image, p);
-    for (int y = 0; y < height; ++y) {
-      std::memcpy(pixels + view.row_bytes() * static_cast<size_t>(y), image.pixels.data() + row * static_cast<size_t>(y),
-                  row);
+    for (size_t y = 0; y < static_cast<size_t>(height); ++y) {
+      std::memcpy(pixels + view.row_bytes() * y, image.pixels.data() + row * y, row);
     }
   });
 }
