@@ -1,7 +1,8 @@
 // hone_c.h: Hone's C ABI (C99), the stable surface other languages (C#, plain C, anything
 // with a C FFI) reach the engine through. It wraps the C++ API of include/hone/ — parse a
 // model into a network, build it into an engine with a builder config, save/load engines,
-// run them in execution contexts — behind opaque handles and status codes. Implemented in
+// run them in execution contexts — and the YOLO vision calls (images into inputs, predictors
+// and their results) behind opaque handles and status codes. Implemented in
 // bindings/c/ and shipped as libhone_c.so (SONAME libhone_c.so.0), which exports only
 // hone_* symbols. docs/c-api.md has a walk-through.
 //
@@ -53,7 +54,7 @@ extern "C" {
 
 /// The version of the C declarations in this header. Raised whenever a declaration is added
 /// or changed; compare with hone_c_api_version() to detect a header/library mismatch.
-#define HONE_C_API_VERSION 1
+#define HONE_C_API_VERSION 2
 
 /// Status codes, one per hone::StatusCode (include/hone/status.hpp), same values.
 typedef enum hone_status {
@@ -83,8 +84,9 @@ HONE_C_EXPORT const char* hone_status_name(hone_status status);
 /// Thread-local: never NULL, and never a message of another thread.
 HONE_C_EXPORT const char* hone_last_error_message(void);
 
-/// Frees memory the library allocated for the caller (hone_engine_serialize). NULL is a
-/// no-op. Use it rather than free(): the library may use another allocator.
+/// Frees memory the library allocated for the caller (hone_engine_serialize, hone_image_read,
+/// hone_image_decode). NULL is a no-op. Use it rather than free(): the library may use
+/// another allocator.
 HONE_C_EXPORT void hone_free(void* memory);
 
 // ---------------------------------------------------------------------------------------------
@@ -478,15 +480,266 @@ HONE_C_EXPORT hone_status hone_tensor_copy_from(hone_tensor_t* tensor, const voi
                                                 hone_dtype dtype);
 
 // ---------------------------------------------------------------------------------------------
-// Vision (RESERVED): image input and YOLOv8 prediction
+// Vision: image input and YOLO prediction (hone::vision, include/hone/vision.hpp)
 //
-// The specification's convenience calls — load an encoded image into a context input with a
-// preprocessing mode (mean/std or 1/255 normalization, plain resize or letterbox) and the
-// YOLOv8 predict call returning result structs — belong here. They are not in this version:
-// nothing is declared for them yet. They are to be added in this section on top of the
-// handles above (a context and the name of its image input), following the conventions at
-// the top, and implemented in bindings/c/ next to the other objects (bindings/c/handles.hpp
-// gives access to the C++ objects behind the handles); raise HONE_C_API_VERSION with them.
+// Two levels. (1) hone_context_set_input_image*: decode an encoded image, fit it to an input
+// of a context (letterbox, square pad, stretch or center crop), normalize it and bind it, as
+// the OpenVinoSharp seed's "load input data" did; the returned transform maps the model's
+// pixel coordinates back onto the image. (2) hone_predictor_t: a YOLOv8/YOLO11/YOLOv5 model
+// (detect, segment, pose, classify) with its own engine and context; predict returns a
+// hone_prediction_t whose boxes, labels, keypoints, masks and classes are read with the
+// accessors below and which can be drawn onto an image. Images cross the API as encoded
+// bytes, file paths, or interleaved 8-bit 3-channel buffers (BGR or RGB, `stride` bytes per
+// row, 0 for width * 3) of which `byte_size` bytes are readable (or writable); such a buffer
+// is checked: INVALID_ARGUMENT for width or height < 1, a stride below width * 3, a byte_size
+// below stride * (height - 1) + width * 3, or a format outside hone_pixel_format.
+
+/// Channel order of an interleaved 8-bit, 3-channel image buffer.
+typedef enum hone_pixel_format {
+  HONE_PIXEL_FORMAT_BGR = 0,  // OpenCV's order, and what hone_image_read / hone_image_decode return
+  HONE_PIXEL_FORMAT_RGB = 1,
+} hone_pixel_format;
+
+/// How an image is fitted to the input's height x width.
+typedef enum hone_preprocess_mode {
+  HONE_PREPROCESS_MODE_LETTERBOX = 0,    // keep the aspect ratio, scale to fit, pad the borders (Ultralytics)
+  HONE_PREPROCESS_MODE_SQUARE_PAD = 1,   // pad to a square at the bottom/right, then resize (the C# seed)
+  HONE_PREPROCESS_MODE_STRETCH = 2,      // plain resize, the aspect ratio not kept
+  HONE_PREPROCESS_MODE_CENTER_CROP = 3,  // the largest centered square, resized (Ultralytics' classify transform)
+} hone_preprocess_mode;
+
+/// What is done to the 0..255 pixel values, per tensor channel c.
+typedef enum hone_normalization {
+  HONE_NORMALIZATION_UNIT_SCALE = 0,  // value = pixel / 255 (YOLO)
+  HONE_NORMALIZATION_MEAN_STD = 1,    // value = (pixel - mean[c]) / std[c]
+  HONE_NORMALIZATION_NONE = 2,        // value = pixel
+} hone_normalization;
+
+/// Where the channels sit in the input tensor.
+typedef enum hone_tensor_layout {
+  HONE_TENSOR_LAYOUT_NCHW = 0,  // [1, 3, H, W]
+  HONE_TENSOR_LAYOUT_NHWC = 1,  // [1, H, W, 3]
+} hone_tensor_layout;
+
+/// Preprocessing settings for hone_context_set_input_image*. Start from
+/// hone_preprocess_options_init and change what differs.
+typedef struct hone_preprocess_options {
+  hone_preprocess_mode mode;
+  hone_normalization normalization;
+  float mean[3];              // MEAN_STD only, in the tensor's channel order
+  float std[3];               // MEAN_STD only; each finite and non-zero
+  int to_rgb;                 // non-zero: the tensor's channels are R, G, B (YOLO); 0: B, G, R
+  hone_tensor_layout layout;
+  int width, height;          // the target size; 0 = the input's static dims (required where dynamic)
+  int pad_value;              // LETTERBOX / SQUARE_PAD border value, 0..255
+  int center;                 // LETTERBOX: non-zero pads both sides equally, 0 only right/bottom
+  int scale_up;               // LETTERBOX: non-zero enlarges images smaller than the target
+} hone_preprocess_options;
+
+/// How the image maps into the model input, per axis: input = source * scale + pad, so a
+/// model-input coordinate u goes back to the image as (u - pad) / scale. LETTERBOX's scales
+/// are the effective ones (resized size / source size); SQUARE_PAD and STRETCH have pad 0;
+/// CENTER_CROP's pads are negative (the crop's offset, scaled).
+typedef struct hone_image_transform {
+  int source_width, source_height;  // the image, in pixels
+  int input_width, input_height;    // the tensor's width and height
+  float scale_x, scale_y;
+  float pad_x, pad_y;
+} hone_image_transform;
+
+/// Fills `options` with the defaults: LETTERBOX, UNIT_SCALE, ImageNet's mean
+/// {123.675, 116.28, 103.53} and std {58.395, 57.12, 57.375} (used by MEAN_STD only), to_rgb
+/// 1, NCHW, size 0 x 0 (from the input), pad 114, centered, scale_up 1.
+HONE_C_EXPORT hone_status hone_preprocess_options_init(hone_preprocess_options* options);
+
+/// Decodes the encoded image (JPEG, PNG, BMP: what OpenCV's imgcodecs reads; gray and alpha
+/// become 3 channels) of `size` bytes at `data`, fits and normalizes it by `options` (NULL:
+/// the defaults) into a float32 tensor [1,3,H,W] or [1,H,W,3], copied into memory owned by
+/// the context and bound to input `name` as hone_context_set_input does. The input must be
+/// float32 of rank 4 with batch 1 (or dynamic) and 3 (or dynamic) channels where the layout
+/// puts them; H and W are its static dims, or options->height / width where they are dynamic
+/// (where both are given they must agree). `*transform` (NULL: not wanted) receives the
+/// image -> input mapping. Errors: INVALID_ARGUMENT (NULL arguments, size 0, bytes that are
+/// not a decodable image, an input of another dtype or rank, a missing or contradicting
+/// size, options out of range: an unknown mode, normalization or layout, pad_value outside
+/// 0..255, a zero or non-finite std, a negative size), NOT_FOUND (no input `name`).
+HONE_C_EXPORT hone_status hone_context_set_input_image(hone_context_t* context, const char* name, const void* data,
+                                                       size_t size, const hone_preprocess_options* options,
+                                                       hone_image_transform* transform);
+
+/// Same, for an image file. NOT_FOUND (no such file), IO_ERROR (unreadable), INVALID_ARGUMENT
+/// naming the file when it is not a decodable image; otherwise as hone_context_set_input_image.
+HONE_C_EXPORT hone_status hone_context_set_input_image_file(hone_context_t* context, const char* name,
+                                                            const char* path, const hone_preprocess_options* options,
+                                                            hone_image_transform* transform);
+
+/// Decodes an encoded image of `size` bytes into BGR pixels: *pixels receives
+/// *width * *height * 3 bytes (rows packed, stride width * 3) allocated by the library, to
+/// free with hone_free. INVALID_ARGUMENT for NULL arguments, size 0 or bytes that are not an image.
+HONE_C_EXPORT hone_status hone_image_decode(const void* data, size_t size, uint8_t** pixels, int* width, int* height);
+
+/// Reads and decodes an image file, as hone_image_decode. NOT_FOUND / IO_ERROR for the file,
+/// INVALID_ARGUMENT naming it when it is not a decodable image.
+HONE_C_EXPORT hone_status hone_image_read(const char* path, uint8_t** pixels, int* width, int* height);
+
+/// Encodes an image buffer by the path's extension (.jpg / .jpeg, .png, .bmp, any case) and
+/// writes the file; RGB buffers keep their colors. INVALID_ARGUMENT for an unknown extension
+/// or a bad buffer (see the top of this section), IO_ERROR when the file cannot be written.
+HONE_C_EXPORT hone_status hone_image_write(const char* path, const uint8_t* pixels, size_t byte_size, int width,
+                                           int height, size_t stride, hone_pixel_format format);
+
+/// YOLO tasks. AUTO: the task the model's metadata (Ultralytics' `task`) or its outputs say.
+typedef enum hone_task {
+  HONE_TASK_AUTO = 0,
+  HONE_TASK_DETECT = 1,    // boxes: output0 [1, 4 + classes, N]
+  HONE_TASK_SEGMENT = 2,   // boxes + masks: output0 [1, 4 + classes + 32, N], output1 [1, 32, H/4, W/4]
+  HONE_TASK_POSE = 3,      // boxes + keypoints: output0 [1, 4 + 1 + K * 3, N]
+  HONE_TASK_CLASSIFY = 4,  // class scores: output0 [1, classes]
+} hone_task;
+
+/// A YOLO model with its engine, context and pre/post-processing (hone::vision::Predictor).
+/// Used by one thread at a time; create one per thread (hone_predictor_create_from_engine
+/// shares one engine's weights between them).
+typedef struct hone_predictor hone_predictor_t;
+/// The result of one prediction: immutable, safe to read from any thread. Strings and mask
+/// bytes it returns live as long as it does.
+typedef struct hone_prediction hone_prediction_t;
+
+/// Predictor settings. Start from hone_predictor_options_init.
+typedef struct hone_predictor_options {
+  hone_task task;  // AUTO, or the task the model must have (INVALID_ARGUMENT at create otherwise)
+  float conf;      // minimum class score, 0..1 (YOLOv5: objectness x class score)
+  float iou;       // NMS IoU threshold, 0..1
+  int max_det;     // detections kept after NMS, >= 1
+  int agnostic;    // non-zero: NMS across classes instead of per class
+  int top_k;       // classify: classes reported, >= 1
+  int imgsz;       // input size for ONNX models with dynamic height/width; 0 = the metadata's `imgsz`, else 640
+  int threads;     // threads to build and run with; 0 = the machine's physical cores (ONNX) or the engine's
+} hone_predictor_options;
+
+/// Fills `options` with the defaults (Ultralytics'): AUTO, conf 0.25, iou 0.7, max_det 300,
+/// class-aware NMS, top_k 5, imgsz 0, threads 0.
+HONE_C_EXPORT hone_status hone_predictor_options_init(hone_predictor_options* options);
+
+/// Opens an ONNX model (".onnx": parsed and built for this machine, which may take seconds)
+/// or an engine file (any other name), with `options` (NULL: the defaults). *out receives a
+/// predictor to destroy with hone_predictor_destroy. Errors: INVALID_ARGUMENT (NULL path or
+/// out; options out of range; outputs that match no YOLO layout, or a model of another task
+/// than options->task, naming the shapes), NOT_FOUND (no such file), and the errors of
+/// hone_network_create_from_file, hone_engine_build and hone_engine_load_file.
+HONE_C_EXPORT hone_status hone_predictor_create(const char* path, const hone_predictor_options* options,
+                                                hone_predictor_t** out);
+
+/// A predictor over an engine built or loaded through this API (the engine handle may be
+/// destroyed afterwards: the predictor keeps the engine alive). options->imgsz is unused.
+/// Errors as hone_predictor_create.
+HONE_C_EXPORT hone_status hone_predictor_create_from_engine(const hone_engine_t* engine,
+                                                            const hone_predictor_options* options,
+                                                            hone_predictor_t** out);
+
+/// NULL is a no-op; an already destroyed handle is INVALID_ARGUMENT. Predictions it made stay valid.
+HONE_C_EXPORT hone_status hone_predictor_destroy(hone_predictor_t* predictor);
+
+/// The model's task (never AUTO), input size in pixels, and class count and labels (from the
+/// metadata's `names`, else the ids as text). get_class_name: OUT_OF_RANGE for an id outside
+/// 0..count-1; the string lives as long as the predictor.
+HONE_C_EXPORT hone_status hone_predictor_get_task(const hone_predictor_t* predictor, hone_task* task);
+HONE_C_EXPORT hone_status hone_predictor_get_input_size(const hone_predictor_t* predictor, int* width, int* height);
+HONE_C_EXPORT hone_status hone_predictor_get_num_classes(const hone_predictor_t* predictor, int* count);
+HONE_C_EXPORT hone_status hone_predictor_get_class_name(const hone_predictor_t* predictor, int class_id,
+                                                        const char** name);
+
+/// Runs the model on one image: an image file, `size` encoded bytes, or a pixel buffer (see
+/// the top of this section). *out receives a prediction to destroy with
+/// hone_prediction_destroy. Errors: INVALID_ARGUMENT (NULL arguments, a bad buffer, bytes or a
+/// file that are not an image), NOT_FOUND / IO_ERROR (the file), or a failing layer's error.
+HONE_C_EXPORT hone_status hone_predictor_predict_file(hone_predictor_t* predictor, const char* path,
+                                                      hone_prediction_t** out);
+HONE_C_EXPORT hone_status hone_predictor_predict_image(hone_predictor_t* predictor, const void* data, size_t size,
+                                                       hone_prediction_t** out);
+HONE_C_EXPORT hone_status hone_predictor_predict_pixels(hone_predictor_t* predictor, const uint8_t* pixels,
+                                                        size_t byte_size, int width, int height, size_t stride,
+                                                        hone_pixel_format format, hone_prediction_t** out);
+
+/// NULL is a no-op; an already destroyed handle is INVALID_ARGUMENT.
+HONE_C_EXPORT hone_status hone_prediction_destroy(hone_prediction_t* prediction);
+
+/// Milliseconds spent preprocessing (resize, pad, normalize; decoding the image not
+/// included), running the engine, and post-processing (decoding the outputs, NMS, masks).
+typedef struct hone_speed {
+  double preprocess_ms, inference_ms, postprocess_ms;
+} hone_speed;
+
+HONE_C_EXPORT hone_status hone_prediction_get_task(const hone_prediction_t* prediction, hone_task* task);
+/// The size of the image predicted on, in pixels (boxes, keypoints and masks are in its pixels).
+HONE_C_EXPORT hone_status hone_prediction_get_image_size(const hone_prediction_t* prediction, int* width,
+                                                         int* height);
+HONE_C_EXPORT hone_status hone_prediction_get_speed(const hone_prediction_t* prediction, hone_speed* speed);
+
+/// A box in pixels of the original image, x2 >= x1, y2 >= y1.
+typedef struct hone_box {
+  float x1, y1, x2, y2;
+} hone_box;
+
+/// One detected object (detect, segment, pose).
+typedef struct hone_detection {
+  hone_box box;
+  int class_id;
+  float score;         // the class score, 0..1
+  const char* label;   // the class label; owned by the prediction
+  int num_keypoints;   // pose: the model's keypoints per object; 0 otherwise
+  int has_mask;        // segment: non-zero when the mask has pixels (hone_prediction_get_mask)
+} hone_detection;
+
+/// A keypoint in pixels of the original image, with the model's visibility score (0..1; 1
+/// when the model has none).
+typedef struct hone_keypoint {
+  float x, y, visibility;
+} hone_keypoint;
+
+/// A binary instance mask over a rectangle of the original image (the detection's box,
+/// clipped): data[r * width + c] is 1 where pixel (x + c, y + r) belongs to the object, else
+/// 0. `data` (width * height bytes, NULL when empty) is owned by the prediction.
+typedef struct hone_mask {
+  int x, y, width, height;
+  const uint8_t* data;
+} hone_mask;
+
+/// One class of a classification, `score` its probability.
+typedef struct hone_classification {
+  int class_id;
+  float score;
+  const char* label;  // owned by the prediction
+} hone_classification;
+
+/// Detections (detect, segment, pose), by descending score; 0 for classify.
+HONE_C_EXPORT hone_status hone_prediction_get_num_detections(const hone_prediction_t* prediction, size_t* count);
+/// Detection `index`. OUT_OF_RANGE for index >= count.
+HONE_C_EXPORT hone_status hone_prediction_get_detection(const hone_prediction_t* prediction, size_t index,
+                                                        hone_detection* detection);
+/// Copies the keypoints of detection `index`: writes their number to *count, and them into
+/// `keypoints` (capacity entries; NULL with capacity 0 asks for the count only; a capacity
+/// below the count fails after writing it, INVALID_ARGUMENT). INVALID_ARGUMENT for a
+/// prediction that is not of a pose model, OUT_OF_RANGE for index >= count.
+HONE_C_EXPORT hone_status hone_prediction_get_keypoints(const hone_prediction_t* prediction, size_t index,
+                                                        hone_keypoint* keypoints, size_t capacity, size_t* count);
+/// The mask of detection `index` (all zero with data NULL when it is empty). INVALID_ARGUMENT
+/// for a prediction that is not of a segment model, OUT_OF_RANGE for index >= count.
+HONE_C_EXPORT hone_status hone_prediction_get_mask(const hone_prediction_t* prediction, size_t index, hone_mask* mask);
+/// Classify: the top-k classes, by descending score; 0 for the other tasks.
+HONE_C_EXPORT hone_status hone_prediction_get_num_classifications(const hone_prediction_t* prediction,
+                                                                  size_t* count);
+/// Class `index` of the top-k. OUT_OF_RANGE for index >= count.
+HONE_C_EXPORT hone_status hone_prediction_get_classification(const hone_prediction_t* prediction, size_t index,
+                                                             hone_classification* classification);
+
+/// Draws the prediction onto the caller's pixel buffer, in place: boxes with "label score",
+/// translucent masks, pose skeletons, or the top classes as text (colors follow `format`).
+/// The buffer must be the image predicted on: INVALID_ARGUMENT for another width or height,
+/// or a bad buffer (see the top of this section).
+HONE_C_EXPORT hone_status hone_prediction_draw(const hone_prediction_t* prediction, uint8_t* pixels,
+                                               size_t byte_size, int width, int height, size_t stride,
+                                               hone_pixel_format format);
 
 #ifdef __cplusplus
 }  // extern "C"

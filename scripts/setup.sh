@@ -10,6 +10,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
   python3 python3-dev python3-numpy python3-onnx python3-pytest pybind11-dev
+  # C# bindings: mcs with mscorlib/System/System.Core, and the mono runtime (no mono-complete)
+  mono-mcs mono-runtime
 )
 
 missing=()

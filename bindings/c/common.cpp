@@ -73,6 +73,8 @@ const char* handle_kind_name(HandleKind kind) {
     case HandleKind::Engine: return "hone_engine_t";
     case HandleKind::Context: return "hone_context_t";
     case HandleKind::Tensor: return "hone_tensor_t";
+    case HandleKind::Predictor: return "hone_predictor_t";
+    case HandleKind::Prediction: return "hone_prediction_t";
   }
   return "handle";
 }

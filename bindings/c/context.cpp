@@ -135,6 +135,12 @@ void wait_idle(hone_context* c) {
 
 }  // namespace
 
+hone_context* hone::capi::idle_context(hone_context* context) {
+  hone_context* c = live_context(context);
+  require_idle(*c);
+  return c;
+}
+
 void hone::capi::CallbackProfiler::report_layer_time(std::string_view layer_name, float ms) {
   if (!fn_) return;
   tl_profiler_context = owner_;

@@ -1,7 +1,7 @@
 // The C API's internals (include/hone_c.h): the structs behind the opaque handles, the
 // registry of live handles, and the boundary guard that turns errors and exceptions into a
 // hone_status plus the thread's last-error message. Shared by the bindings/c/*.cpp files
-// (and by later C calls built on these handles, e.g. the vision ones).
+// (vision.cpp adds the predictor and prediction handles over hone::vision).
 #pragma once
 
 #include <condition_variable>
@@ -20,6 +20,7 @@
 #include "hone/engine.hpp"
 #include "hone/profiler.hpp"
 #include "hone/status.hpp"
+#include "hone/vision.hpp"
 #include "hone_c.h"
 #include "ir/graph.hpp"
 
@@ -29,7 +30,7 @@ struct hone_context;
 
 namespace hone::capi {
 
-enum class HandleKind : uint8_t { Network, BuilderConfig, Engine, Context, Tensor };
+enum class HandleKind : uint8_t { Network, BuilderConfig, Engine, Context, Tensor, Predictor, Prediction };
 
 /// "hone_engine_t" etc., for messages.
 const char* handle_kind_name(HandleKind kind);
@@ -143,6 +144,11 @@ void check_dtype_and_size(const std::string& what, DataType expected, DataType g
 const TensorDesc& find_desc(const std::vector<TensorDesc>& inputs, const std::vector<TensorDesc>& outputs,
                             const char* name, bool* is_input = nullptr);
 
+/// `context` when it is live and this thread may change it: not from inside its profiler
+/// callback, and with no asynchronous runs in flight (unless called from its own run
+/// callback). INVALID_ARGUMENT otherwise (context.cpp).
+hone_context* idle_context(hone_context* context);
+
 /// The network's graph for one build: the imported one the first time, a fresh import after.
 std::unique_ptr<ir::Graph> take_graph(const hone_network& network);
 
@@ -210,4 +216,14 @@ struct hone_context {
   // Declared last, destroyed first: its worker thread is joined while the members above,
   // which the worker's completions use, still exist.
   std::unique_ptr<hone::ExecutionContext> context;
+};
+
+struct hone_predictor {
+  static constexpr hone::capi::HandleKind kKind = hone::capi::HandleKind::Predictor;
+  std::unique_ptr<hone::vision::Predictor> predictor;
+};
+
+struct hone_prediction {
+  static constexpr hone::capi::HandleKind kKind = hone::capi::HandleKind::Prediction;
+  hone::vision::Prediction prediction;
 };

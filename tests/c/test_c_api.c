@@ -3,11 +3,16 @@
  * dtypes, unknown names, bad paths, corrupt engines, shapes outside the profile), full flows
  * on small models, async runs, a bit-for-bit comparison with the C++ API, and a leak loop.
  *
- * Usage: test_c_api SECTION MODELS_DIR WORK_DIR REF_DIR [REF_MODEL...]
- *   SECTION     basics | network | config | flow | async (with threads) | compare | leak | all
- *   MODELS_DIR  multi.onnx and unsupported.onnx (written by c_api_make_models)
+ * The vision section covers the image, preprocessing, predictor and prediction calls.
+ *
+ * Usage: test_c_api SECTION MODELS_DIR WORK_DIR REF_DIR [REF_MODEL... | SHARED_DIR]
+ *   SECTION     basics | network | config | flow | async (with threads) | compare | leak |
+ *               vision | all
+ *   MODELS_DIR  the models and image.png written by c_api_make_models
  *   WORK_DIR    scratch files
- *   REF_DIR     c_api_reference's output for the REF_MODELs ("builtin:NAME" or .onnx paths)
+ *   REF_DIR     c_api_reference's output for the REF_MODELs ("builtin:NAME" or .onnx paths),
+ *               and c_api_vision_reference's (engines and predictions)
+ *   SHARED_DIR  (vision) the folder with images/bus.jpg for the yolov8n check
  * Prints each failed check, then "N passed, N failed"; exits 1 when a check failed. */
 #define _POSIX_C_SOURCE 200809L
 
@@ -1422,13 +1427,920 @@ static void test_leak(void) {
   EXPECT_OK(hone_engine_destroy(engine));
 }
 
+/* ------------------------------------------------------------------------------------------
+ * vision: images in and out, images preprocessed into inputs, predictors and their results.
+ * Models from c_api_make_models (det/seg/pose/cls/echo*.onnx, image.png); predictions are
+ * compared bit for bit with c_api_vision_reference's (REF_DIR/NAME.predict.txt, from the
+ * engines it saved, REF_DIR/NAME.hone). SHARED_DIR (optional) adds yolov8n on bus.jpg. */
+
+static const char* g_shared_dir = NULL;
+
+/* A growing text buffer for format_prediction. */
+typedef struct {
+  char* data;
+  size_t size, capacity;
+} Text;
+
+static void text_add(Text* t, const char* s) {
+  const size_t n = strlen(s);
+  if (t->size + n + 1 > t->capacity) {
+    size_t capacity = t->capacity ? t->capacity * 2 : 1024;
+    char* grown;
+    while (capacity < t->size + n + 1) capacity *= 2;
+    grown = (char*)realloc(t->data, capacity);
+    if (!grown) return;
+    t->data = grown;
+    t->capacity = capacity;
+  }
+  memcpy(t->data + t->size, s, n + 1);
+  t->size += n;
+}
+
+static const char* bits(float v, char* buffer) {
+  uint32_t u;
+  memcpy(&u, &v, sizeof u);
+  sprintf(buffer, "%08lx", (unsigned long)u);
+  return buffer;
+}
+
+static const char* task_text(hone_task task) {
+  switch (task) {
+    case HONE_TASK_DETECT: return "detect";
+    case HONE_TASK_SEGMENT: return "segment";
+    case HONE_TASK_POSE: return "pose";
+    case HONE_TASK_CLASSIFY: return "classify";
+    default: return "auto";
+  }
+}
+
+/* The prediction as c_api_vision_reference writes it (see tests/c/vision_reference.cpp), in
+ * malloc'd memory; NULL when a call failed. */
+static char* format_prediction(const hone_prediction_t* p) {
+  Text t = {NULL, 0, 0};
+  char line[512], b[6][16];
+  hone_task task = HONE_TASK_AUTO;
+  int width = 0, height = 0, ok = 1;
+  size_t count = 0, i, k;
+  ok &= hone_prediction_get_task(p, &task) == HONE_STATUS_OK;
+  ok &= hone_prediction_get_image_size(p, &width, &height) == HONE_STATUS_OK;
+  sprintf(line, "task %s %dx%d\n", task_text(task), width, height);
+  text_add(&t, line);
+  ok &= hone_prediction_get_num_detections(p, &count) == HONE_STATUS_OK;
+  for (i = 0; ok && i < count; ++i) {
+    hone_detection d;
+    ok &= hone_prediction_get_detection(p, i, &d) == HONE_STATUS_OK;
+    if (!ok) break;
+    snprintf(line, sizeof line, "det %d %s %s %s %s %s %s\n", d.class_id, d.label, bits(d.score, b[0]),
+             bits(d.box.x1, b[1]), bits(d.box.y1, b[2]), bits(d.box.x2, b[3]), bits(d.box.y2, b[4]));
+    text_add(&t, line);
+    if (task == HONE_TASK_POSE) {
+      hone_keypoint kps[64];
+      size_t n = 0;
+      ok &= hone_prediction_get_keypoints(p, i, kps, 64, &n) == HONE_STATUS_OK;
+      for (k = 0; ok && k < n; ++k) {
+        sprintf(line, "kp %s %s %s\n", bits(kps[k].x, b[0]), bits(kps[k].y, b[1]), bits(kps[k].visibility, b[2]));
+        text_add(&t, line);
+      }
+    }
+    if (task == HONE_TASK_SEGMENT) {
+      hone_mask m;
+      uint32_t hash = 2166136261u;
+      size_t ones = 0, n;
+      ok &= hone_prediction_get_mask(p, i, &m) == HONE_STATUS_OK;
+      n = (size_t)m.width * (size_t)m.height;
+      for (k = 0; ok && k < n; ++k) {
+        hash = (hash ^ m.data[k]) * 16777619u;
+        ones += m.data[k] != 0;
+      }
+      sprintf(line, "mask %d %d %d %d %lu %08lx\n", m.x, m.y, m.width, m.height, (unsigned long)ones,
+              (unsigned long)hash);
+      text_add(&t, line);
+    }
+  }
+  ok &= hone_prediction_get_num_classifications(p, &count) == HONE_STATUS_OK;
+  for (i = 0; ok && i < count; ++i) {
+    hone_classification c;
+    ok &= hone_prediction_get_classification(p, i, &c) == HONE_STATUS_OK;
+    if (!ok) break;
+    snprintf(line, sizeof line, "cls %d %s %s\n", c.class_id, c.label, bits(c.score, b[0]));
+    text_add(&t, line);
+  }
+  if (!ok || !t.data) {
+    fprintf(stderr, "  format_prediction: %s\n", hone_last_error_message());
+    free(t.data);
+    return NULL;
+  }
+  return t.data;
+}
+
+/* The prediction must print as REF_DIR/`name`.predict.txt does. */
+static void expect_reference(const hone_prediction_t* p, const char* name, const char* how) {
+  char path[1024], file[256];
+  size_t size = 0;
+  unsigned char* expected;
+  char* got = format_prediction(p);
+  snprintf(file, sizeof file, "%s.predict.txt", name);
+  path_join(path, sizeof path, g_ref_dir, file);
+  expected = read_file(path, &size);
+  if (CHECK(expected != NULL && got != NULL)) {
+    expected[size] = '\0';
+    if (!CHECK(strcmp((const char*)expected, got) == 0)) {
+      fprintf(stderr, "  %s (%s) differs from the C++ API's %s:\n--- C++\n%s--- C\n%s", name, how, path,
+              (const char*)expected, got);
+    }
+  }
+  free(expected);
+  free(got);
+}
+
+static hone_predictor_t* open_reference_predictor(const char* name, const hone_predictor_options* options) {
+  char path[1024], file[256];
+  hone_predictor_t* p = NULL;
+  snprintf(file, sizeof file, "%s.hone", name);
+  path_join(path, sizeof path, g_ref_dir, file);
+  EXPECT_OK(hone_predictor_create(path, options, &p));
+  return p;
+}
+
+/* The 96x64 pattern make_test_models.cpp writes as image.png (BGR). */
+static int pattern_matches(const uint8_t* pixels, int width, int height) {
+  int x, y;
+  if (width != 96 || height != 64) return 0;
+  for (y = 0; y < 64; ++y) {
+    for (x = 0; x < 96; ++x) {
+      const uint8_t* p = pixels + (y * 96 + x) * 3;
+      if (p[0] != (uint8_t)(2 * x + y) || p[1] != (uint8_t)(3 * y) || p[2] != (uint8_t)(x ^ y)) return 0;
+    }
+  }
+  return 1;
+}
+
+static void test_images(void) {
+  char path[1024], out_path[1024];
+  uint8_t* pixels = NULL;
+  uint8_t* decoded = NULL;
+  uint8_t* back = NULL;
+  uint8_t rgb[96 * 64 * 3], strided[64 * 300];
+  unsigned char* png;
+  unsigned char garbage[64];
+  size_t png_size = 0, i;
+  int width = 0, height = 0, w2 = 0, h2 = 0, y;
+
+  path_join(path, sizeof path, g_models_dir, "image.png");
+  EXPECT_OK(hone_image_read(path, &pixels, &width, &height));
+  CHECK(pixels != NULL && pattern_matches(pixels, width, height));
+  png = read_file(path, &png_size);
+  if (!CHECK(png != NULL && pixels != NULL)) return;
+  EXPECT_OK(hone_image_decode(png, png_size, &decoded, &w2, &h2));
+  CHECK(decoded != NULL && pattern_matches(decoded, w2, h2));
+  hone_free(decoded);
+  decoded = NULL;
+
+  /* Errors: NULL arguments, missing files, folders, files and bytes that are not images. */
+  EXPECT_ARG(hone_image_read(NULL, &decoded, &w2, &h2), "'path'");
+  EXPECT_ARG(hone_image_read(path, NULL, &w2, &h2), "'pixels'");
+  EXPECT_ARG(hone_image_read(path, &decoded, NULL, &h2), "'width'");
+  EXPECT_ARG(hone_image_read(path, &decoded, &w2, NULL), "'height'");
+  path_join(out_path, sizeof out_path, g_work_dir, "no_such_image.png");
+  EXPECT(HONE_STATUS_NOT_FOUND, hone_image_read(out_path, &decoded, &w2, &h2), "no_such_image.png");
+  EXPECT(HONE_STATUS_IO_ERROR, hone_image_read(g_work_dir, &decoded, &w2, &h2), "directory");
+  path_join(out_path, sizeof out_path, g_models_dir, "multi.onnx");
+  EXPECT_ARG(hone_image_read(out_path, &decoded, &w2, &h2), "not an image");
+  EXPECT(HONE_STATUS_NOT_FOUND, hone_image_read(long_path(), &decoded, &w2, &h2), NULL);
+  CHECK(decoded == NULL);
+  for (i = 0; i < sizeof garbage; ++i) garbage[i] = (unsigned char)(i * 37 + 11);
+  EXPECT_ARG(hone_image_decode(garbage, sizeof garbage, &decoded, &w2, &h2), "not an image (64 bytes)");
+  EXPECT_ARG(hone_image_decode(png, 40, &decoded, &w2, &h2), "not an image"); /* truncated */
+  EXPECT_ARG(hone_image_decode(png, 0, &decoded, &w2, &h2), "'size' is 0");
+  EXPECT_ARG(hone_image_decode(NULL, png_size, &decoded, &w2, &h2), "'data'");
+  EXPECT_ARG(hone_image_decode(png, png_size, NULL, &w2, &h2), "'pixels'");
+  EXPECT_ARG(hone_image_decode(png, png_size, &decoded, NULL, &h2), "'width'");
+  EXPECT_ARG(hone_image_decode(png, png_size, &decoded, &w2, NULL), "'height'");
+  CHECK(decoded == NULL);
+
+  /* Writing: BGR round trip, RGB buffers keep their colors, strides, bad buffers and paths. */
+  path_join(out_path, sizeof out_path, g_work_dir, "written.png");
+  EXPECT_OK(hone_image_write(out_path, pixels, 96 * 64 * 3, 96, 64, 0, HONE_PIXEL_FORMAT_BGR));
+  EXPECT_OK(hone_image_read(out_path, &back, &w2, &h2));
+  CHECK(back != NULL && pattern_matches(back, w2, h2));
+  hone_free(back);
+  back = NULL;
+  for (i = 0; i < 96 * 64; ++i) {
+    rgb[i * 3] = pixels[i * 3 + 2];
+    rgb[i * 3 + 1] = pixels[i * 3 + 1];
+    rgb[i * 3 + 2] = pixels[i * 3];
+  }
+  EXPECT_OK(hone_image_write(out_path, rgb, sizeof rgb, 96, 64, 0, HONE_PIXEL_FORMAT_RGB));
+  EXPECT_OK(hone_image_read(out_path, &back, &w2, &h2));
+  CHECK(back != NULL && pattern_matches(back, w2, h2));
+  hone_free(back);
+  back = NULL;
+  memset(strided, 0xee, sizeof strided);
+  for (y = 0; y < 64; ++y) memcpy(strided + y * 300, pixels + y * 96 * 3, 96 * 3);
+  path_join(out_path, sizeof out_path, g_work_dir, "written.bmp");
+  EXPECT_OK(hone_image_write(out_path, strided, sizeof strided, 96, 64, 300, HONE_PIXEL_FORMAT_BGR));
+  EXPECT_OK(hone_image_read(out_path, &back, &w2, &h2));
+  CHECK(back != NULL && pattern_matches(back, w2, h2));
+  hone_free(back);
+  /* The last row needs only width * 3 bytes past its start. */
+  EXPECT_OK(hone_image_write(out_path, strided, 300 * 63 + 288, 96, 64, 300, HONE_PIXEL_FORMAT_BGR));
+  EXPECT_ARG(hone_image_write(out_path, strided, 300 * 63 + 287, 96, 64, 300, HONE_PIXEL_FORMAT_BGR), "'byte_size' is");
+  EXPECT_ARG(hone_image_write(out_path, pixels, 96 * 64 * 3 - 1, 96, 64, 0, HONE_PIXEL_FORMAT_BGR), "takes 18432");
+  EXPECT_ARG(hone_image_write(out_path, pixels, sizeof rgb, 96, 64, 200, HONE_PIXEL_FORMAT_BGR), "'stride'");
+  EXPECT_ARG(hone_image_write(out_path, pixels, sizeof rgb, 0, 64, 0, HONE_PIXEL_FORMAT_BGR), "0x64");
+  EXPECT_ARG(hone_image_write(out_path, pixels, sizeof rgb, 96, -1, 0, HONE_PIXEL_FORMAT_BGR), "96x-1");
+  EXPECT_ARG(hone_image_write(out_path, pixels, sizeof rgb, 96, 64, 0, (hone_pixel_format)7), "hone_pixel_format");
+  EXPECT_ARG(hone_image_write(out_path, NULL, sizeof rgb, 96, 64, 0, HONE_PIXEL_FORMAT_BGR), "'pixels'");
+  EXPECT_ARG(hone_image_write(NULL, pixels, sizeof rgb, 96, 64, 0, HONE_PIXEL_FORMAT_BGR), "'path'");
+  path_join(out_path, sizeof out_path, g_work_dir, "written.gif");
+  EXPECT_ARG(hone_image_write(out_path, pixels, sizeof rgb, 96, 64, 0, HONE_PIXEL_FORMAT_BGR), "unknown image extension");
+  path_join(out_path, sizeof out_path, g_work_dir, "no_such_dir/written.png");
+  EXPECT(HONE_STATUS_IO_ERROR, hone_image_write(out_path, pixels, sizeof rgb, 96, 64, 0, HONE_PIXEL_FORMAT_BGR),
+         "no_such_dir");
+  hone_free(pixels);
+  free(png);
+}
+
+static hone_engine_t* build_file(const char* file) {
+  char path[1024];
+  hone_network_t* net = NULL;
+  hone_builder_config_t* config = NULL;
+  hone_engine_t* engine = NULL;
+  path_join(path, sizeof path, g_models_dir, file);
+  EXPECT_OK(hone_network_create_from_file(path, &net));
+  EXPECT_OK(hone_builder_config_create(&config));
+  EXPECT_OK(hone_builder_config_set_threads(config, 2));
+  EXPECT_OK(hone_builder_config_set_tuning_iterations(config, 1));
+  EXPECT_OK(hone_engine_build(net, config, &engine));
+  EXPECT_OK(hone_builder_config_destroy(config));
+  EXPECT_OK(hone_network_destroy(net));
+  return engine;
+}
+
+/* The 24x8 image of the preprocessing tests: B = 10x + y, G = 7y + 3, R = 255 - 9x. */
+static uint8_t small_pixel(int x, int y, int channel) {
+  return channel == 0 ? (uint8_t)(10 * x + y) : channel == 1 ? (uint8_t)(7 * y + 3) : (uint8_t)(255 - 9 * x);
+}
+
+static int near(float a, float b) { return a == b || (a - b < 1e-5f && b - a < 1e-5f); }
+
+static void test_set_input_image(void) {
+  enum { kW = 12, kH = 8 };
+  char small_path[1024], path[1024];
+  uint8_t small[24 * 8 * 3];
+  float out[3 * kH * kW], out_dyn[3 * 8 * 16];
+  const float mean[3] = {10.0f, 20.0f, 30.0f}, std_dev[3] = {2.0f, 4.0f, 8.0f};
+  hone_engine_t* echo = build_file("echo.onnx");
+  hone_engine_t* echo_nhwc = build_file("echo_nhwc.onnx");
+  hone_engine_t* echo_dyn = build_file("echo_dyn.onnx");
+  hone_engine_t* multi = build_multi(1);
+  hone_context_t *ctx = NULL, *nhwc = NULL, *dyn = NULL, *mctx = NULL, *dead = NULL;
+  hone_preprocess_options o;
+  hone_image_transform t, untouched;
+  unsigned char* png;
+  size_t png_size = 0;
+  int64_t dims[4], rank = 0;
+  int x, y, c, ok;
+
+  if (!CHECK(echo && echo_nhwc && echo_dyn && multi)) return;
+  EXPECT_OK(hone_context_create(echo, &ctx));
+  EXPECT_OK(hone_context_create(echo_nhwc, &nhwc));
+  EXPECT_OK(hone_context_create(echo_dyn, &dyn));
+  EXPECT_OK(hone_context_create(multi, &mctx));
+  for (y = 0; y < 8; ++y) {
+    for (x = 0; x < 24; ++x) {
+      for (c = 0; c < 3; ++c) small[(y * 24 + x) * 3 + c] = small_pixel(x, y, c);
+    }
+  }
+  path_join(small_path, sizeof small_path, g_work_dir, "small.png");
+  EXPECT_OK(hone_image_write(small_path, small, sizeof small, 24, 8, 0, HONE_PIXEL_FORMAT_BGR));
+  path_join(path, sizeof path, g_models_dir, "image.png");
+  png = read_file(path, &png_size);
+  if (!CHECK(png != NULL)) return;
+
+  /* The defaults. */
+  EXPECT_ARG(hone_preprocess_options_init(NULL), "'options'");
+  EXPECT_OK(hone_preprocess_options_init(&o));
+  CHECK(o.mode == HONE_PREPROCESS_MODE_LETTERBOX && o.normalization == HONE_NORMALIZATION_UNIT_SCALE);
+  CHECK(o.to_rgb == 1 && o.layout == HONE_TENSOR_LAYOUT_NCHW && o.width == 0 && o.height == 0);
+  CHECK(o.pad_value == 114 && o.center == 1 && o.scale_up == 1);
+  CHECK(o.mean[0] == 123.675f && o.std[2] == 57.375f);
+
+  /* LETTERBOX, no normalization: 24x8 -> 12x4 at rows 2..5 of the 12x8 input, pad 114, RGB. */
+  o.normalization = HONE_NORMALIZATION_NONE;
+  EXPECT_OK(hone_context_set_input_image_file(ctx, "images", small_path, &o, &t));
+  CHECK(t.source_width == 24 && t.source_height == 8 && t.input_width == kW && t.input_height == kH);
+  CHECK(t.scale_x == 0.5f && t.scale_y == 0.5f && t.pad_x == 0.0f && t.pad_y == 2.0f);
+  EXPECT_OK(hone_context_run(ctx));
+  EXPECT_OK(hone_context_copy_output(ctx, "out", out, sizeof out, HONE_DTYPE_FLOAT32));
+  ok = 1;
+  for (c = 0; c < 3; ++c) {
+    for (x = 0; x < kW; ++x) {
+      ok &= out[(c * kH + 0) * kW + x] == 228.0f && out[(c * kH + 1) * kW + x] == 228.0f;
+      ok &= out[(c * kH + 6) * kW + x] == 228.0f && out[(c * kH + 7) * kW + x] == 228.0f;
+      ok &= out[(c * kH + 3) * kW + x] != 228.0f || c == 1; /* image rows (green may equal 114) */
+    }
+  }
+  CHECK(ok);
+  o.center = 0; /* pad only at the bottom */
+  EXPECT_OK(hone_context_set_input_image_file(ctx, "images", small_path, &o, &t));
+  CHECK(t.pad_y == 0.0f && t.scale_y == 0.5f);
+  o.center = 1;
+
+  /* STRETCH of a 12x8 crop-free image: exact pixels, channel order by to_rgb. The 24x8 image
+   * is stretched to 12x8: every output pixel averages two source columns. */
+  o.mode = HONE_PREPROCESS_MODE_STRETCH;
+  EXPECT_OK(hone_context_set_input_image_file(ctx, "images", small_path, &o, &t));
+  CHECK(t.scale_x == 0.5f && t.scale_y == 1.0f && t.pad_x == 0.0f && t.pad_y == 0.0f);
+  EXPECT_OK(hone_context_run(ctx));
+  EXPECT_OK(hone_context_copy_output(ctx, "out", out, sizeof out, HONE_DTYPE_FLOAT32));
+  ok = 1;
+  for (y = 0; y < kH; ++y) {
+    for (x = 0; x < kW; ++x) {
+      for (c = 0; c < 3; ++c) {
+        /* Tensor channel c (RGB) is source channel 2 - c; bilinear halving = the mean of columns 2x, 2x+1. */
+        const float v = ((float)small_pixel(2 * x, y, 2 - c) + (float)small_pixel(2 * x + 1, y, 2 - c)) / 2.0f;
+        if (!near(out[(c * kH + y) * kW + x], 2.0f * v)) ok = 0;
+      }
+    }
+  }
+  if (!CHECK(ok)) fprintf(stderr, "  stretch: out[0] = %g, expected %g\n", (double)out[0],
+                          (double)(small_pixel(0, 0, 2) + small_pixel(1, 0, 2)));
+  o.to_rgb = 0;
+  EXPECT_OK(hone_context_set_input_image_file(ctx, "images", small_path, &o, NULL));
+  EXPECT_OK(hone_context_run(ctx));
+  EXPECT_OK(hone_context_copy_output(ctx, "out", out, sizeof out, HONE_DTYPE_FLOAT32));
+  CHECK(near(out[0], (float)small_pixel(0, 0, 0) + (float)small_pixel(1, 0, 0)));
+  o.to_rgb = 1;
+
+  /* UNIT_SCALE and MEAN_STD on the same stretch. */
+  o.normalization = HONE_NORMALIZATION_UNIT_SCALE;
+  EXPECT_OK(hone_context_set_input_image_file(ctx, "images", small_path, &o, NULL));
+  EXPECT_OK(hone_context_run(ctx));
+  EXPECT_OK(hone_context_copy_output(ctx, "out", out, sizeof out, HONE_DTYPE_FLOAT32));
+  CHECK(near(out[0], 2.0f * ((float)small_pixel(0, 0, 2) + (float)small_pixel(1, 0, 2)) / 2.0f / 255.0f));
+  o.normalization = HONE_NORMALIZATION_MEAN_STD;
+  memcpy(o.mean, mean, sizeof mean);
+  memcpy(o.std, std_dev, sizeof std_dev);
+  EXPECT_OK(hone_context_set_input_image_file(ctx, "images", small_path, &o, NULL));
+  EXPECT_OK(hone_context_run(ctx));
+  EXPECT_OK(hone_context_copy_output(ctx, "out", out, sizeof out, HONE_DTYPE_FLOAT32));
+  ok = 1;
+  for (c = 0; c < 3; ++c) {
+    const float v = ((float)small_pixel(0, 0, 2 - c) + (float)small_pixel(1, 0, 2 - c)) / 2.0f;
+    ok &= near(out[c * kH * kW], 2.0f * (v - mean[c]) / std_dev[c]);
+  }
+  CHECK(ok);
+  o.normalization = HONE_NORMALIZATION_NONE;
+
+  /* SQUARE_PAD (24x8 padded to 24x24, resized to 12x8) and CENTER_CROP (the middle 8x8). */
+  o.mode = HONE_PREPROCESS_MODE_SQUARE_PAD;
+  EXPECT_OK(hone_context_set_input_image_file(ctx, "images", small_path, &o, &t));
+  CHECK(t.scale_x == 0.5f && near(t.scale_y, 8.0f / 24.0f) && t.pad_x == 0.0f && t.pad_y == 0.0f);
+  o.mode = HONE_PREPROCESS_MODE_CENTER_CROP;
+  EXPECT_OK(hone_context_set_input_image_file(ctx, "images", small_path, &o, &t));
+  CHECK(t.scale_x == 1.5f && t.scale_y == 1.0f && t.pad_x == -12.0f && t.pad_y == 0.0f);
+  if (!CHECK(t.pad_x < 0.0f)) fprintf(stderr, "  center crop: scale %g %g pad %g %g\n", (double)t.scale_x,
+                                      (double)t.scale_y, (double)t.pad_x, (double)t.pad_y);
+
+  /* NHWC: the echo model over [1,8,12,3]. */
+  o.mode = HONE_PREPROCESS_MODE_STRETCH;
+  o.layout = HONE_TENSOR_LAYOUT_NHWC;
+  EXPECT_OK(hone_context_set_input_image_file(nhwc, "images", small_path, &o, NULL));
+  EXPECT_OK(hone_context_run(nhwc));
+  EXPECT_OK(hone_context_copy_output(nhwc, "out", out, sizeof out, HONE_DTYPE_FLOAT32));
+  CHECK(near(out[0], (float)small_pixel(0, 0, 2) + (float)small_pixel(1, 0, 2)));
+  CHECK(near(out[2], (float)small_pixel(0, 0, 0) + (float)small_pixel(1, 0, 0)));
+  /* ...but not into the NCHW model: [1,3,8,12] has 12 "channels" there. */
+  EXPECT_ARG(hone_context_set_input_image_file(ctx, "images", small_path, &o, NULL), "[1,H,W,3] (NHWC)");
+  o.layout = HONE_TENSOR_LAYOUT_NCHW;
+
+  /* Dynamic height and width come from the options; static ones must agree with them. */
+  EXPECT_ARG(hone_context_set_input_image_file(dyn, "images", small_path, &o, NULL), "set options->height");
+  o.width = 16;
+  o.height = 8;
+  EXPECT_OK(hone_context_set_input_image_file(dyn, "images", small_path, &o, &t));
+  CHECK(t.input_width == 16 && t.input_height == 8);
+  EXPECT_OK(hone_context_run(dyn));
+  EXPECT_OK(hone_context_get_output_shape(dyn, "out", dims, 4, &rank));
+  CHECK(rank == 4 && dims[0] == 1 && dims[1] == 3 && dims[2] == 8 && dims[3] == 16);
+  EXPECT_OK(hone_context_copy_output(dyn, "out", out_dyn, sizeof out_dyn, HONE_DTYPE_FLOAT32));
+  EXPECT_ARG(hone_context_set_input_image_file(ctx, "images", small_path, &o, NULL), "options->width is 16");
+  o.width = 12;
+  EXPECT_OK(hone_context_set_input_image_file(ctx, "images", small_path, &o, NULL));
+  o.width = o.height = 0;
+
+  /* Encoded bytes, the default options (letterbox 96x64 -> 12x8, /255). */
+  EXPECT_OK(hone_context_set_input_image(ctx, "images", png, png_size, NULL, &t));
+  CHECK(t.source_width == 96 && t.source_height == 64 && t.scale_x == 0.125f && t.pad_x == 0.0f);
+  EXPECT_OK(hone_context_run(ctx));
+  EXPECT_OK(hone_context_copy_output(ctx, "out", out, sizeof out, HONE_DTYPE_FLOAT32));
+  CHECK(out[0] >= 0.0f && out[0] <= 2.0f);
+
+  /* Errors; the transform is left alone. */
+  memset(&untouched, 0x5a, sizeof untouched);
+  t = untouched;
+  EXPECT_ARG(hone_context_set_input_image(NULL, "images", png, png_size, NULL, &t), "'context'");
+  EXPECT_ARG(hone_context_set_input_image(ctx, NULL, png, png_size, NULL, &t), "'name'");
+  EXPECT_ARG(hone_context_set_input_image(ctx, "images", NULL, png_size, NULL, &t), "'data'");
+  EXPECT_ARG(hone_context_set_input_image(ctx, "images", png, 0, NULL, &t), "'size' is 0");
+  EXPECT_ARG(hone_context_set_input_image(ctx, "images", png, 40, NULL, &t), "not an image");
+  EXPECT_ARG(hone_context_set_input_image(ctx, "images", mean, sizeof mean, NULL, &t), "not an image (12 bytes)");
+  EXPECT(HONE_STATUS_NOT_FOUND, hone_context_set_input_image(ctx, "nope", png, png_size, NULL, &t), "'nope'");
+  EXPECT(HONE_STATUS_NOT_FOUND, hone_context_set_input_image(ctx, "out", png, png_size, NULL, &t), "is an output");
+  EXPECT_ARG(hone_context_set_input_image(mctx, "x", png, png_size, NULL, &t), "an image input is [1,3,H,W]");
+  EXPECT_ARG(hone_context_set_input_image(mctx, "offset", png, png_size, NULL, &t), "element type int64");
+  EXPECT_ARG(hone_context_set_input_image_file(ctx, "images", NULL, NULL, &t), "'path'");
+  EXPECT_ARG(hone_context_set_input_image_file(ctx, NULL, small_path, NULL, &t), "'name'");
+  EXPECT_ARG(hone_context_set_input_image_file(NULL, "images", small_path, NULL, &t), "'context'");
+  path_join(path, sizeof path, g_work_dir, "no_such_image.jpg");
+  EXPECT(HONE_STATUS_NOT_FOUND, hone_context_set_input_image_file(ctx, "images", path, NULL, &t), "no_such_image.jpg");
+  EXPECT(HONE_STATUS_IO_ERROR, hone_context_set_input_image_file(ctx, "images", g_work_dir, NULL, &t), "directory");
+  path_join(path, sizeof path, g_models_dir, "echo.onnx");
+  EXPECT_ARG(hone_context_set_input_image_file(ctx, "images", path, NULL, &t), "not an image");
+  o.mode = (hone_preprocess_mode)9;
+  EXPECT_ARG(hone_context_set_input_image(ctx, "images", png, png_size, &o, &t), "hone_preprocess_mode (9)");
+  o.mode = HONE_PREPROCESS_MODE_LETTERBOX;
+  o.normalization = (hone_normalization)5;
+  EXPECT_ARG(hone_context_set_input_image(ctx, "images", png, png_size, &o, &t), "hone_normalization (5)");
+  o.normalization = HONE_NORMALIZATION_MEAN_STD;
+  o.std[1] = 0.0f;
+  EXPECT_ARG(hone_context_set_input_image(ctx, "images", png, png_size, &o, &t), "std non-zero");
+  o.std[1] = 1.0f;
+  o.layout = (hone_tensor_layout)3;
+  EXPECT_ARG(hone_context_set_input_image(ctx, "images", png, png_size, &o, &t), "hone_tensor_layout (3)");
+  o.layout = HONE_TENSOR_LAYOUT_NCHW;
+  o.pad_value = 256;
+  EXPECT_ARG(hone_context_set_input_image(ctx, "images", png, png_size, &o, &t), "pad_value 256");
+  o.pad_value = 114;
+  o.width = -1;
+  EXPECT_ARG(hone_context_set_input_image(ctx, "images", png, png_size, &o, &t), "negative");
+  o.width = 0;
+  CHECK(memcmp(&t, &untouched, sizeof t) == 0);
+  EXPECT_OK(hone_context_set_input_image(ctx, "images", png, png_size, &o, NULL));
+
+  /* A destroyed context. */
+  EXPECT_OK(hone_context_create(echo, &dead));
+  EXPECT_OK(hone_context_destroy(dead));
+  EXPECT_ARG(hone_context_set_input_image(dead, "images", png, png_size, NULL, NULL), "not a live hone_context_t");
+  EXPECT_ARG(hone_context_set_input_image_file(dead, "images", small_path, NULL, NULL), "not a live hone_context_t");
+
+  free(png);
+  EXPECT_OK(hone_context_destroy(ctx));
+  EXPECT_OK(hone_context_destroy(nhwc));
+  EXPECT_OK(hone_context_destroy(dyn));
+  EXPECT_OK(hone_context_destroy(mctx));
+  EXPECT_OK(hone_engine_destroy(echo));
+  EXPECT_OK(hone_engine_destroy(echo_nhwc));
+  EXPECT_OK(hone_engine_destroy(echo_dyn));
+  EXPECT_OK(hone_engine_destroy(multi));
+}
+
+/* Every accessor's argument checks, on a live prediction `p` of task `task` with `count` detections. */
+static void check_prediction_errors(hone_prediction_t* p, hone_task task, size_t count) {
+  hone_detection d;
+  hone_keypoint kps[17];
+  hone_mask m;
+  hone_classification c;
+  hone_speed speed;
+  hone_task got;
+  size_t n = 0, classes = 0;
+  int w = 0, h = 0;
+  EXPECT_ARG(hone_prediction_get_task(p, NULL), "'task'");
+  EXPECT_ARG(hone_prediction_get_task(NULL, &got), "'prediction'");
+  EXPECT_ARG(hone_prediction_get_image_size(p, NULL, &h), "'width'");
+  EXPECT_ARG(hone_prediction_get_image_size(p, &w, NULL), "'height'");
+  EXPECT_ARG(hone_prediction_get_speed(p, NULL), "'speed'");
+  EXPECT_ARG(hone_prediction_get_speed(NULL, &speed), "'prediction'");
+  EXPECT_ARG(hone_prediction_get_num_detections(p, NULL), "'count'");
+  EXPECT_ARG(hone_prediction_get_detection(p, 0, NULL), "'detection'");
+  EXPECT(HONE_STATUS_OUT_OF_RANGE, hone_prediction_get_detection(p, count, &d), "not below the count");
+  EXPECT_ARG(hone_prediction_get_num_classifications(p, NULL), "'count'");
+  EXPECT_OK(hone_prediction_get_num_classifications(p, &classes));
+  EXPECT(HONE_STATUS_OUT_OF_RANGE, hone_prediction_get_classification(p, classes, &c), "not below the count");
+  EXPECT_ARG(hone_prediction_get_classification(p, 0, NULL), "'classification'");
+  EXPECT_ARG(hone_prediction_get_keypoints(p, 0, kps, 17, NULL), "'count'");
+  EXPECT_ARG(hone_prediction_get_keypoints(p, 0, NULL, 17, &n), "'keypoints'");
+  EXPECT_ARG(hone_prediction_get_mask(p, 0, NULL), "'mask'");
+  if (task == HONE_TASK_POSE) {
+    EXPECT(HONE_STATUS_OUT_OF_RANGE, hone_prediction_get_keypoints(p, count, kps, 17, &n), "not below the count");
+  } else {
+    EXPECT_ARG(hone_prediction_get_keypoints(p, 0, kps, 17, &n), "has no keypoints");
+  }
+  if (task == HONE_TASK_SEGMENT) {
+    EXPECT(HONE_STATUS_OUT_OF_RANGE, hone_prediction_get_mask(p, count, &m), "not below the count");
+  } else {
+    EXPECT_ARG(hone_prediction_get_mask(p, 0, &m), "has no masks");
+  }
+}
+
+/* Checks a prediction's contents against its predictor: labels, scores, boxes inside the
+ * image, keypoints and masks where the task has them. */
+static void check_prediction(hone_predictor_t* predictor, hone_prediction_t* p, hone_task task, int width,
+                             int height) {
+  hone_task got = HONE_TASK_AUTO;
+  hone_speed speed = {-1.0, -1.0, -1.0};
+  size_t count = 0, classes = 0, i, k;
+  int w = 0, h = 0, ok = 1;
+  EXPECT_OK(hone_prediction_get_task(p, &got));
+  CHECK(got == task);
+  EXPECT_OK(hone_prediction_get_image_size(p, &w, &h));
+  CHECK(w == width && h == height);
+  EXPECT_OK(hone_prediction_get_speed(p, &speed));
+  CHECK(speed.preprocess_ms >= 0.0 && speed.inference_ms > 0.0 && speed.postprocess_ms >= 0.0);
+  EXPECT_OK(hone_prediction_get_num_detections(p, &count));
+  EXPECT_OK(hone_prediction_get_num_classifications(p, &classes));
+  CHECK(task == HONE_TASK_CLASSIFY ? count == 0 && classes > 0 : count > 0 && classes == 0);
+  for (i = 0; i < count; ++i) {
+    hone_detection d;
+    const char* name = NULL;
+    ok &= hone_prediction_get_detection(p, i, &d) == HONE_STATUS_OK;
+    ok &= hone_predictor_get_class_name(predictor, d.class_id, &name) == HONE_STATUS_OK;
+    ok &= name != NULL && d.label != NULL && strcmp(name, d.label) == 0;
+    ok &= d.score >= 0.25f && d.score <= 1.0f;
+    ok &= d.box.x1 >= 0.0f && d.box.x1 <= d.box.x2 && d.box.x2 <= (float)width;
+    ok &= d.box.y1 >= 0.0f && d.box.y1 <= d.box.y2 && d.box.y2 <= (float)height;
+    ok &= d.num_keypoints == (task == HONE_TASK_POSE ? 17 : 0);
+    ok &= d.has_mask == (task == HONE_TASK_SEGMENT);
+    if (task == HONE_TASK_POSE) {
+      hone_keypoint kps[17];
+      size_t n = 0;
+      EXPECT_OK(hone_prediction_get_keypoints(p, i, NULL, 0, &n));
+      ok &= n == 17;
+      n = 0;
+      EXPECT_ARG(hone_prediction_get_keypoints(p, i, kps, 5, &n), "below the keypoint count 17");
+      ok &= n == 17;
+      EXPECT_OK(hone_prediction_get_keypoints(p, i, kps, 17, &n));
+      for (k = 0; k < 17; ++k) ok &= kps[k].visibility >= 0.0f && kps[k].visibility <= 1.0f;
+    }
+    if (task == HONE_TASK_SEGMENT) {
+      hone_mask m;
+      size_t ones = 0;
+      EXPECT_OK(hone_prediction_get_mask(p, i, &m));
+      ok &= m.data != NULL && m.width > 0 && m.height > 0 && m.x >= 0 && m.y >= 0;
+      ok &= m.x + m.width <= width && m.y + m.height <= height;
+      for (k = 0; m.data && k < (size_t)m.width * (size_t)m.height; ++k) ones += m.data[k] == 1;
+      ok &= ones == (size_t)m.width * (size_t)m.height; /* positive logits everywhere: full boxes */
+    }
+  }
+  for (i = 0; i < classes; ++i) {
+    hone_classification c;
+    const char* name = NULL;
+    ok &= hone_prediction_get_classification(p, i, &c) == HONE_STATUS_OK;
+    ok &= hone_predictor_get_class_name(predictor, c.class_id, &name) == HONE_STATUS_OK;
+    ok &= name != NULL && strcmp(name, c.label) == 0 && c.score > 0.0f && c.score <= 1.0f;
+  }
+  CHECK(ok);
+  check_prediction_errors(p, task, count);
+}
+
+/* The three ways in (file, bytes, pixels in BGR, RGB and with a stride) give the reference's
+ * prediction; then drawing and saving. */
+static void predict_every_way(hone_predictor_t* predictor, const char* name, hone_task task) {
+  char path[1024], out_path[1024], file[256];
+  unsigned char* png;
+  uint8_t *pixels = NULL, *canvas, *rgb, *strided;
+  size_t png_size = 0, i;
+  int width = 0, height = 0, y, changed = 0;
+  hone_prediction_t* p = NULL;
+
+  path_join(path, sizeof path, g_models_dir, "image.png");
+  png = read_file(path, &png_size);
+  EXPECT_OK(hone_image_read(path, &pixels, &width, &height));
+  if (!CHECK(png != NULL && pixels != NULL)) return;
+  canvas = (uint8_t*)malloc((size_t)width * height * 3);
+  rgb = (uint8_t*)malloc((size_t)width * height * 3);
+  strided = (uint8_t*)malloc((size_t)(width * 3 + 5) * height);
+  for (i = 0; i < (size_t)width * height; ++i) {
+    rgb[i * 3] = pixels[i * 3 + 2];
+    rgb[i * 3 + 1] = pixels[i * 3 + 1];
+    rgb[i * 3 + 2] = pixels[i * 3];
+  }
+  for (y = 0; y < height; ++y) memcpy(strided + (size_t)y * (width * 3 + 5), pixels + (size_t)y * width * 3, (size_t)width * 3);
+
+  EXPECT_OK(hone_predictor_predict_file(predictor, path, &p));
+  check_prediction(predictor, p, task, width, height);
+  expect_reference(p, name, "file");
+  /* Drawing changes the pixels; the annotated image is saved for a look. */
+  memcpy(canvas, pixels, (size_t)width * height * 3);
+  EXPECT_OK(hone_prediction_draw(p, canvas, (size_t)width * height * 3, width, height, 0, HONE_PIXEL_FORMAT_BGR));
+  for (i = 0; i < (size_t)width * height * 3; ++i) changed += canvas[i] != pixels[i];
+  CHECK(changed > 0);
+  snprintf(file, sizeof file, "%s_annotated.png", name);
+  path_join(out_path, sizeof out_path, g_work_dir, file);
+  EXPECT_OK(hone_image_write(out_path, canvas, (size_t)width * height * 3, width, height, 0, HONE_PIXEL_FORMAT_BGR));
+  EXPECT_OK(hone_prediction_draw(p, strided, (size_t)(width * 3 + 5) * height, width, height, (size_t)width * 3 + 5,
+                                 HONE_PIXEL_FORMAT_BGR));
+  EXPECT_ARG(hone_prediction_draw(p, canvas, (size_t)width * height * 3, width - 1, height, 0, HONE_PIXEL_FORMAT_BGR),
+             "the prediction was made on a 96x64 image");
+  EXPECT_ARG(hone_prediction_draw(p, canvas, (size_t)width * height * 3 - 1, width, height, 0, HONE_PIXEL_FORMAT_BGR),
+             "'byte_size'");
+  EXPECT_ARG(hone_prediction_draw(p, NULL, (size_t)width * height * 3, width, height, 0, HONE_PIXEL_FORMAT_BGR),
+             "'pixels'");
+  EXPECT_ARG(hone_prediction_draw(NULL, canvas, (size_t)width * height * 3, width, height, 0, HONE_PIXEL_FORMAT_BGR),
+             "'prediction'");
+  EXPECT_ARG(hone_prediction_draw(p, canvas, (size_t)width * height * 3, width, height, 0, (hone_pixel_format)2),
+             "hone_pixel_format");
+  EXPECT_OK(hone_prediction_destroy(p));
+  p = NULL;
+  for (y = 0; y < height; ++y) memcpy(strided + (size_t)y * (width * 3 + 5), pixels + (size_t)y * width * 3, (size_t)width * 3);
+
+  EXPECT_OK(hone_predictor_predict_image(predictor, png, png_size, &p));
+  expect_reference(p, name, "encoded bytes");
+  EXPECT_OK(hone_prediction_destroy(p));
+  EXPECT_OK(hone_predictor_predict_pixels(predictor, pixels, (size_t)width * height * 3, width, height, 0,
+                                          HONE_PIXEL_FORMAT_BGR, &p));
+  expect_reference(p, name, "BGR pixels");
+  EXPECT_OK(hone_prediction_destroy(p));
+  EXPECT_OK(hone_predictor_predict_pixels(predictor, rgb, (size_t)width * height * 3, width, height, 0,
+                                          HONE_PIXEL_FORMAT_RGB, &p));
+  expect_reference(p, name, "RGB pixels");
+  EXPECT_OK(hone_prediction_destroy(p));
+  EXPECT_OK(hone_predictor_predict_pixels(predictor, strided, (size_t)(width * 3 + 5) * height, width, height,
+                                          (size_t)width * 3 + 5, HONE_PIXEL_FORMAT_BGR, &p));
+  expect_reference(p, name, "strided pixels");
+  EXPECT_OK(hone_prediction_destroy(p));
+  free(png);
+  free(canvas);
+  free(rgb);
+  free(strided);
+  hone_free(pixels);
+}
+
+static void test_predictors(void) {
+  static const struct {
+    const char* name;
+    hone_task task;
+    int classes;
+    const char* first_label;
+    int input;
+  } kModels[] = {{"det", HONE_TASK_DETECT, 2, "thing0", 64},
+                 {"seg", HONE_TASK_SEGMENT, 2, "a", 64},
+                 {"pose", HONE_TASK_POSE, 1, "person", 64},
+                 {"cls", HONE_TASK_CLASSIFY, 5, "0", 32}};
+  char path[1024], image_path[1024];
+  hone_predictor_options o;
+  hone_predictor_t *p = NULL, *other = NULL;
+  hone_prediction_t* r = NULL;
+  hone_engine_t* engine = NULL;
+  hone_task task = HONE_TASK_AUTO;
+  const char* label = NULL;
+  unsigned char garbage[32] = {0};
+  uint8_t pixels[4 * 4 * 3] = {0};
+  size_t i, count = 0;
+  int w = 0, h = 0, n = 0;
+
+  EXPECT_ARG(hone_predictor_options_init(NULL), "'options'");
+  EXPECT_OK(hone_predictor_options_init(&o));
+  CHECK(o.task == HONE_TASK_AUTO && o.conf == 0.25f && o.iou == 0.7f && o.max_det == 300 && o.agnostic == 0);
+  CHECK(o.top_k == 5 && o.imgsz == 0 && o.threads == 0);
+  o.threads = 2;
+  path_join(image_path, sizeof image_path, g_models_dir, "image.png");
+
+  for (i = 0; i < sizeof kModels / sizeof kModels[0]; ++i) {
+    p = open_reference_predictor(kModels[i].name, &o);
+    if (!CHECK(p != NULL)) continue;
+    EXPECT_OK(hone_predictor_get_task(p, &task));
+    CHECK(task == kModels[i].task);
+    EXPECT_OK(hone_predictor_get_input_size(p, &w, &h));
+    CHECK(w == kModels[i].input && h == kModels[i].input);
+    EXPECT_OK(hone_predictor_get_num_classes(p, &n));
+    CHECK(n == kModels[i].classes);
+    EXPECT_OK(hone_predictor_get_class_name(p, 0, &label));
+    CHECK(label != NULL && strcmp(label, kModels[i].first_label) == 0);
+    EXPECT(HONE_STATUS_OUT_OF_RANGE, hone_predictor_get_class_name(p, n, &label), "is not in 0..");
+    EXPECT(HONE_STATUS_OUT_OF_RANGE, hone_predictor_get_class_name(p, -1, &label), "is not in 0..");
+    predict_every_way(p, kModels[i].name, kModels[i].task);
+    EXPECT_OK(hone_predictor_destroy(p));
+  }
+
+  /* A model's own task is accepted, another is refused; options change the results. */
+  o.task = HONE_TASK_DETECT;
+  path_join(path, sizeof path, g_ref_dir, "cls.hone");
+  EXPECT_ARG(hone_predictor_create(path, &o, &p), "cannot run as task 'detect'");
+  o.task = HONE_TASK_CLASSIFY;
+  o.top_k = 3;
+  EXPECT_OK(hone_predictor_create(path, &o, &p));
+  EXPECT_OK(hone_predictor_predict_file(p, image_path, &r));
+  EXPECT_OK(hone_prediction_get_num_classifications(r, &count));
+  CHECK(count == 3);
+  EXPECT_OK(hone_prediction_destroy(r));
+  EXPECT_OK(hone_predictor_destroy(p));
+  o.task = HONE_TASK_SEGMENT;
+  path_join(path, sizeof path, g_models_dir, "det.onnx");
+  EXPECT_ARG(hone_predictor_create(path, &o, &p), "cannot run as task 'segment'");
+  o.task = HONE_TASK_AUTO;
+  o.top_k = 5;
+  o.max_det = 1;
+  EXPECT_OK(hone_predictor_create(path, &o, &p)); /* from the ONNX model: built here */
+  EXPECT_OK(hone_predictor_predict_file(p, image_path, &r));
+  EXPECT_OK(hone_prediction_get_num_detections(r, &count));
+  CHECK(count == 1);
+  /* A prediction outlives its predictor. */
+  EXPECT_OK(hone_predictor_destroy(p));
+  EXPECT_OK(hone_prediction_get_num_detections(r, &count));
+  EXPECT_OK(hone_prediction_destroy(r));
+  o.max_det = 300;
+
+  /* From an engine handle, which may be destroyed right after. */
+  path_join(path, sizeof path, g_ref_dir, "det.hone");
+  EXPECT_OK(hone_engine_load_file(path, &engine));
+  EXPECT_OK(hone_predictor_create_from_engine(engine, &o, &p));
+  EXPECT_OK(hone_engine_destroy(engine));
+  EXPECT_OK(hone_predictor_predict_file(p, image_path, &r));
+  expect_reference(r, "det", "predictor from an engine handle");
+  EXPECT_OK(hone_prediction_destroy(r));
+  EXPECT_ARG(hone_predictor_create_from_engine(engine, &o, &other), "not a live hone_engine_t");
+  EXPECT_ARG(hone_predictor_create_from_engine(NULL, &o, &other), "'engine'");
+
+  /* Predictor errors: arguments, files, models, options. */
+  EXPECT_ARG(hone_predictor_create_from_engine(engine, &o, NULL), "'engine'");
+  EXPECT_ARG(hone_predictor_create(NULL, &o, &other), "'path'");
+  EXPECT_ARG(hone_predictor_create(path, &o, NULL), "'out'");
+  path_join(path, sizeof path, g_work_dir, "no_such_model.onnx");
+  EXPECT(HONE_STATUS_NOT_FOUND, hone_predictor_create(path, NULL, &other), "no_such_model.onnx");
+  EXPECT(HONE_STATUS_NOT_FOUND, hone_predictor_create(long_path(), NULL, &other), NULL);
+  path_join(path, sizeof path, g_models_dir, "image.png");
+  EXPECT(HONE_STATUS_INVALID_MODEL, hone_predictor_create(path, NULL, &other), "engine");
+  path_join(path, sizeof path, g_models_dir, "unsupported.onnx");
+  EXPECT(HONE_STATUS_UNSUPPORTED, hone_predictor_create(path, NULL, &other), "NoSuchOp");
+  path_join(path, sizeof path, g_models_dir, "multi.onnx");
+  EXPECT_ARG(hone_predictor_create(path, NULL, &other), "a YOLO model has one image input");
+  path_join(path, sizeof path, g_ref_dir, "det.hone");
+  o.conf = 1.5f;
+  EXPECT_ARG(hone_predictor_create(path, &o, &other), "options->conf");
+  o.conf = 0.25f;
+  o.iou = -0.1f;
+  EXPECT_ARG(hone_predictor_create(path, &o, &other), "options->iou");
+  o.iou = 0.7f;
+  o.max_det = 0;
+  EXPECT_ARG(hone_predictor_create(path, &o, &other), "options->max_det");
+  o.max_det = 300;
+  o.top_k = 0;
+  EXPECT_ARG(hone_predictor_create(path, &o, &other), "options->top_k");
+  o.top_k = 5;
+  o.imgsz = -1;
+  EXPECT_ARG(hone_predictor_create(path, &o, &other), "options->imgsz");
+  o.imgsz = 0;
+  o.threads = -1;
+  EXPECT_ARG(hone_predictor_create(path, &o, &other), "options->threads");
+  o.threads = 2;
+  o.task = (hone_task)9;
+  EXPECT_ARG(hone_predictor_create(path, &o, &other), "hone_task (9)");
+  o.task = HONE_TASK_AUTO;
+  CHECK(other == NULL);
+
+  /* Prediction errors: handles, paths, bytes, buffers. */
+  EXPECT_ARG(hone_predictor_predict_file(NULL, image_path, &r), "'predictor'");
+  EXPECT_ARG(hone_predictor_predict_file(p, NULL, &r), "'path'");
+  EXPECT_ARG(hone_predictor_predict_file(p, image_path, NULL), "'out'");
+  path_join(path, sizeof path, g_work_dir, "no_such_image.png");
+  r = NULL;
+  EXPECT(HONE_STATUS_NOT_FOUND, hone_predictor_predict_file(p, path, &r), "no_such_image.png");
+  EXPECT(HONE_STATUS_IO_ERROR, hone_predictor_predict_file(p, g_work_dir, &r), "directory");
+  EXPECT_ARG(hone_predictor_predict_image(p, garbage, sizeof garbage, &r), "not an image (32 bytes)");
+  EXPECT_ARG(hone_predictor_predict_image(p, garbage, 0, &r), "'size' is 0");
+  EXPECT_ARG(hone_predictor_predict_image(p, NULL, 10, &r), "'data'");
+  EXPECT_ARG(hone_predictor_predict_image(p, garbage, sizeof garbage, NULL), "'out'");
+  EXPECT_ARG(hone_predictor_predict_image(NULL, garbage, sizeof garbage, &r), "'predictor'");
+  EXPECT_ARG(hone_predictor_predict_pixels(p, pixels, sizeof pixels - 1, 4, 4, 0, HONE_PIXEL_FORMAT_BGR, &r),
+             "'byte_size' is 47");
+  EXPECT_ARG(hone_predictor_predict_pixels(p, pixels, sizeof pixels, 4, 4, 11, HONE_PIXEL_FORMAT_BGR, &r), "'stride'");
+  EXPECT_ARG(hone_predictor_predict_pixels(p, pixels, sizeof pixels, 0, 4, 0, HONE_PIXEL_FORMAT_BGR, &r), "0x4");
+  EXPECT_ARG(hone_predictor_predict_pixels(p, NULL, sizeof pixels, 4, 4, 0, HONE_PIXEL_FORMAT_BGR, &r), "'pixels'");
+  EXPECT_ARG(hone_predictor_predict_pixels(p, pixels, sizeof pixels, 4, 4, 0, (hone_pixel_format)(-1), &r),
+             "hone_pixel_format");
+  EXPECT_ARG(hone_predictor_predict_pixels(p, pixels, sizeof pixels, 4, 4, 0, HONE_PIXEL_FORMAT_BGR, NULL), "'out'");
+  EXPECT_ARG(hone_predictor_predict_pixels(NULL, pixels, sizeof pixels, 4, 4, 0, HONE_PIXEL_FORMAT_BGR, &r),
+             "'predictor'");
+  CHECK(r == NULL);
+  /* A 4x4 black image is fine: some prediction, maybe no detections. */
+  EXPECT_OK(hone_predictor_predict_pixels(p, pixels, sizeof pixels, 4, 4, 0, HONE_PIXEL_FORMAT_RGB, &r));
+  EXPECT_OK(hone_prediction_get_image_size(r, &w, &h));
+  CHECK(w == 4 && h == 4);
+
+  /* Accessor argument checks of the predictor; handles of the wrong type; destroyed handles. */
+  EXPECT_ARG(hone_predictor_get_task(p, NULL), "'task'");
+  EXPECT_ARG(hone_predictor_get_task(NULL, &task), "'predictor'");
+  EXPECT_ARG(hone_predictor_get_input_size(p, NULL, &h), "'width'");
+  EXPECT_ARG(hone_predictor_get_input_size(p, &w, NULL), "'height'");
+  EXPECT_ARG(hone_predictor_get_num_classes(p, NULL), "'count'");
+  EXPECT_ARG(hone_predictor_get_num_classes(NULL, &n), "'predictor'");
+  EXPECT_ARG(hone_predictor_get_class_name(p, 0, NULL), "'name'");
+  EXPECT_ARG(hone_predictor_get_class_name(NULL, 0, &label), "'predictor'");
+  EXPECT_ARG(hone_predictor_get_task((const hone_predictor_t*)(const void*)r, &task), "not a live hone_predictor_t");
+  EXPECT_ARG(hone_prediction_get_task((const hone_prediction_t*)(const void*)p, &task), "not a live hone_prediction_t");
+  EXPECT_OK(hone_prediction_destroy(r));
+  EXPECT_ARG(hone_prediction_destroy(r), "not a live hone_prediction_t");
+  EXPECT_ARG(hone_prediction_get_num_detections(r, &count), "not a live hone_prediction_t");
+  EXPECT_OK(hone_prediction_destroy(NULL));
+  EXPECT_OK(hone_predictor_destroy(p));
+  EXPECT_ARG(hone_predictor_destroy(p), "not a live hone_predictor_t");
+  EXPECT_ARG(hone_predictor_predict_file(p, image_path, &r), "not a live hone_predictor_t");
+  EXPECT_OK(hone_predictor_destroy(NULL));
+}
+
+/* yolov8n on bus.jpg, when ../shared has them: the C++ API's prediction, bit for bit, and the
+ * letterbox transform of hone_context_set_input_image_file. NOTE: the shared yolov8n has
+ * random weights and names '0'..'79' (../shared/models/README.md): its detections are
+ * plentiful and meaningless, so only their agreement with C++ is checked. */
+static void test_yolov8n(void) {
+  char engine_path[1024], bus[1024];
+  hone_predictor_options o;
+  hone_predictor_t* p = NULL;
+  hone_prediction_t* r = NULL;
+  hone_engine_t* engine = NULL;
+  hone_context_t* ctx = NULL;
+  hone_image_transform t;
+  size_t count = 0;
+  path_join(engine_path, sizeof engine_path, g_ref_dir, "yolov8n.hone");
+  if (!g_shared_dir || !file_exists(engine_path)) {
+    printf("vision: yolov8n skipped (no %s)\n", engine_path);
+    return;
+  }
+  snprintf(bus, sizeof bus, "%s/images/bus.jpg", g_shared_dir);
+  if (!file_exists(bus)) {
+    printf("vision: yolov8n skipped (no %s)\n", bus);
+    return;
+  }
+  EXPECT_OK(hone_predictor_options_init(&o));
+  o.threads = 2;
+  EXPECT_OK(hone_predictor_create(engine_path, &o, &p));
+  EXPECT_OK(hone_predictor_predict_file(p, bus, &r));
+  if (!CHECK(r != NULL)) return;
+  check_prediction(p, r, HONE_TASK_DETECT, 810, 1080);
+  expect_reference(r, "yolov8n", "bus.jpg");
+  EXPECT_OK(hone_prediction_get_num_detections(r, &count));
+  printf("vision: yolov8n on bus.jpg: %lu detections, as the C++ API's\n", (unsigned long)count);
+  EXPECT_OK(hone_prediction_destroy(r));
+  EXPECT_OK(hone_predictor_destroy(p));
+
+  EXPECT_OK(hone_engine_load_file(engine_path, &engine));
+  EXPECT_OK(hone_context_create(engine, &ctx));
+  EXPECT_OK(hone_context_set_input_image_file(ctx, "images", bus, NULL, &t));
+  CHECK(t.source_width == 810 && t.source_height == 1080 && t.input_width == 640 && t.input_height == 640);
+  CHECK(near(t.scale_y, 640.0f / 1080.0f) && t.pad_y == 0.0f && t.pad_x > 79.0f && t.pad_x < 81.0f);
+  EXPECT_OK(hone_context_run(ctx));
+  EXPECT_OK(hone_context_destroy(ctx));
+  EXPECT_OK(hone_engine_destroy(engine));
+}
+
+/* Predictions made and destroyed, predictors created and destroyed: RSS stays flat. */
+static void test_vision_leak(void) {
+  enum { kWarmup = 200, kPredictions = 2000, kPredictors = 200, kSlackKiB = 2048 };
+  char path[1024], image_path[1024];
+  hone_predictor_options o;
+  hone_predictor_t* p = NULL;
+  hone_engine_t* engine = NULL;
+  unsigned char* png;
+  size_t png_size = 0;
+  long before = 0, after;
+  int i, failures = 0;
+  path_join(path, sizeof path, g_ref_dir, "seg.hone");
+  path_join(image_path, sizeof image_path, g_models_dir, "image.png");
+  png = read_file(image_path, &png_size);
+  EXPECT_OK(hone_predictor_options_init(&o));
+  o.threads = 1;
+  EXPECT_OK(hone_engine_load_file(path, &engine));
+  EXPECT_OK(hone_predictor_create_from_engine(engine, &o, &p));
+  if (!CHECK(png != NULL && p != NULL)) return;
+  for (i = 0; i < kWarmup + kPredictions; ++i) {
+    hone_prediction_t* r = NULL;
+    hone_predictor_t* q = NULL;
+    if (i == kWarmup) before = rss_kib();
+    failures += hone_predictor_predict_image(p, png, png_size, &r) != HONE_STATUS_OK;
+    failures += hone_prediction_destroy(r) != HONE_STATUS_OK;
+    if (i % (kPredictions / kPredictors) == 0) {
+      failures += hone_predictor_create_from_engine(engine, &o, &q) != HONE_STATUS_OK;
+      failures += hone_predictor_destroy(q) != HONE_STATUS_OK;
+    }
+  }
+  after = rss_kib();
+  printf("vision leak: %d predictions, %d predictors: RSS before %ld KiB, after %ld KiB (%+ld KiB)\n", kPredictions,
+         kPredictors, before, after, after - before);
+  CHECK(failures == 0);
+  CHECK(after - before <= kSlackKiB);
+  free(png);
+  EXPECT_OK(hone_predictor_destroy(p));
+  EXPECT_OK(hone_engine_destroy(engine));
+}
+
+static void test_vision(const char* shared_dir) {
+  g_shared_dir = shared_dir;
+  test_images();
+  test_set_input_image();
+  test_predictors();
+  test_yolov8n();
+  test_vision_leak();
+}
+
 /* ------------------------------------------------------------------------------------------ */
 
 int main(int argc, char** argv) {
   const char* section;
   int all;
   if (argc < 5) {
-    fprintf(stderr, "usage: test_c_api SECTION MODELS_DIR WORK_DIR REF_DIR [REF_MODEL...]\n");
+    fprintf(stderr, "usage: test_c_api SECTION MODELS_DIR WORK_DIR REF_DIR [REF_MODEL... | SHARED_DIR]\n");
     return 2;
   }
   section = argv[1];
@@ -1446,6 +2358,7 @@ int main(int argc, char** argv) {
   if (all || strcmp(section, "async") == 0) test_async();
   if (all || strcmp(section, "compare") == 0) test_compare(argc - 5, argv + 5);
   if (all || strcmp(section, "leak") == 0) test_leak();
+  if (all || strcmp(section, "vision") == 0) test_vision(!all && argc > 5 ? argv[5] : NULL);
   if (g_passed + g_failed == 0) {
     fprintf(stderr, "unknown section '%s'\n", section);
     return 2;
