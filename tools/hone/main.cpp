@@ -1,8 +1,6 @@
 // `hone`: the command-line tool. Each verb lives in its own file and registers itself here.
 #include <CLI/CLI.hpp>
 
-#include <cstdio>
-
 #include "tools/hone/verbs.hpp"
 
 int main(int argc, char** argv) {
@@ -17,23 +15,7 @@ int main(int argc, char** argv) {
   hone::cli::register_conformance(app, actions);
   hone::cli::register_ops(app, actions);
 #ifdef HONE_WITH_VISION
-  hone::cli::register_predict(app, actions);
+  hone::cli::register_predict_launcher(app, actions);
 #endif
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    // One line, non-zero exit, as for every other error.
-    std::fprintf(stderr, "hone: %s\n", e.what());
-    return 2;
-  }
-  for (auto& action : actions) {
-    if (action) return action();
-  }
-  return 0;
+  return hone::cli::run_cli(app, actions, argc, argv);
 }

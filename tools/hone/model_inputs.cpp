@@ -203,4 +203,9 @@ Tensor arange_input(const Shape& shape) {
   return t;
 }
 
+int fail(const std::string& message) {
+  std::fprintf(stderr, "hone: %s\n", message.c_str());
+  return 1;
+}
+
 }  // namespace hone::cli

@@ -145,9 +145,4 @@ void register_run(CLI::App& app, Actions& actions) {
   sub->callback([opt, &actions] { actions.push_back([opt] { return run_verb(*opt); }); });
 }
 
-int fail(const std::string& message) {
-  std::fprintf(stderr, "hone: %s\n", message.c_str());
-  return 1;
-}
-
 }  // namespace hone::cli

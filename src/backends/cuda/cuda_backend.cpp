@@ -28,7 +28,10 @@ class CudaBackend final : public Backend {
   std::vector<const Tactic*> tactics() const override { return tactics_; }
   // blocked_channels() keeps the default 0: the blocked NCHW[b]c layout is a CPU layout.
 
-  Status check_available() const override { return device_info().status(); }
+  Status check_available() const override {
+    HONE_RETURN_IF_ERROR(device_info().status());
+    return cublaslt_available();  // loaded here, not at process start (cublaslt_loader.cpp)
+  }
 
   std::string device_name() const override {
     const auto& d = device_info();

@@ -21,6 +21,10 @@ Status cudnn_error(cudnnStatus_t s, const char* what);
 /// machine code for this GPU), as a Status naming `kernel`.
 Status last_launch_error(const char* kernel);
 
+/// Whether cuBLASLt could be loaded (it is opened on first use, not linked:
+/// cublaslt_loader.cpp); Unsupported with the loader's reason otherwise.
+Status cublaslt_available();
+
 }  // namespace hone::cuda
 
 /// Returns a Status from the enclosing function when the CUDA runtime call fails.
