@@ -96,7 +96,7 @@ void ThreadPool::sleep_workers() {
     const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                             std::chrono::steady_clock::now().time_since_epoch())
                             .count();
-    probe_.next(static_cast<double>(now - run_start_ns_) * 1e-6, !spin_);
+    probe_.next(static_cast<double>(now - run_start_ns_) * 1e-6, switch_rate_ > kOversubscribedRate);
     run_start_ns_ = -1;
   }
   // An empty loop with the yield flag: each worker finishes it and blocks on a futex instead

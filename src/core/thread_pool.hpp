@@ -88,6 +88,9 @@ class ThreadPool {
   // Involuntary context switches per run (a moving average) above which the workers stop
   // spinning, and below which they spin again.
   static constexpr double kContendedRate = 0.5, kQuietRate = 0.15;
+  // Above this rate (several preemptions per run: more runnable threads than cores, not the
+  // odd switch a busy host causes) the pool also tries serial runs (SerialProbe).
+  static constexpr double kOversubscribedRate = 5.0;
   int threads_ = 1;
   pthreadpool* pool_ = nullptr;
   bool spin_ = true;
