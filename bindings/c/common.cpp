@@ -187,6 +187,14 @@ void check_dtype_and_size(const std::string& what, DataType expected, DataType g
   }
 }
 
+const TensorDesc& desc_at(const std::vector<TensorDesc>& list, size_t index, const char* what) {
+  if (index >= list.size()) {
+    fail(HONE_STATUS_OUT_OF_RANGE, std::string(what) + " index " + std::to_string(index) + " is out of range (" +
+                                       std::to_string(list.size()) + " " + what + "s)");
+  }
+  return list[index];
+}
+
 const TensorDesc& find_desc(const std::vector<TensorDesc>& inputs, const std::vector<TensorDesc>& outputs,
                             const char* name, bool* is_input) {
   require(name, "name");

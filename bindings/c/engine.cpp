@@ -18,14 +18,6 @@ void publish_engine(std::shared_ptr<const Engine> engine, hone_engine_t** out) {
   publish(std::move(handle), out);
 }
 
-const TensorDesc& desc_at(const std::vector<TensorDesc>& list, size_t index, const char* what) {
-  if (index >= list.size()) {
-    fail(HONE_STATUS_OUT_OF_RANGE, std::string(what) + " index " + std::to_string(index) + " is out of range (" +
-                                       std::to_string(list.size()) + " " + what + "s)");
-  }
-  return list[index];
-}
-
 // A copy of `size` bytes starting 64-byte aligned, so the loaded plan's weights can point
 // into it instead of being copied again (engine::load_plan_from_memory).
 std::shared_ptr<const void> aligned_copy(const void* data, size_t size) {

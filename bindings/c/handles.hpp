@@ -139,6 +139,9 @@ Tensor wrap_buffer(DataType dtype, const Shape& shape, const void* data, size_t 
 void check_dtype_and_size(const std::string& what, DataType expected, DataType given, size_t expected_bytes,
                           size_t byte_size);
 
+/// list[index]; OUT_OF_RANGE naming `what` ("input", "output") otherwise.
+const TensorDesc& desc_at(const std::vector<TensorDesc>& list, size_t index, const char* what);
+
 /// The description (name, dtype, shape) of tensor `name` in `inputs` then `outputs`, or
 /// NOT_FOUND; `*is_input` tells which list it came from.
 const TensorDesc& find_desc(const std::vector<TensorDesc>& inputs, const std::vector<TensorDesc>& outputs,

@@ -9,30 +9,12 @@ using namespace hone::capi;
 
 namespace {
 
-TensorDesc describe(const ir::Value& v) {
-  TensorDesc d;
-  d.name = v.name();
-  d.is_tensor = v.type().is_tensor();
-  d.dtype = v.type().dtype;
-  d.has_shape = v.type().shape.has_rank;
-  for (const ir::Dim& dim : v.type().shape.dims) d.shape.push_back(dim.is_known() ? dim.value : -1);
-  return d;
-}
-
 std::unique_ptr<hone_network> make_network(std::unique_ptr<ir::Graph> graph) {
   auto net = std::make_unique<hone_network>();
-  for (const ir::Value* v : graph->runtime_inputs()) net->inputs.push_back(describe(*v));
-  for (const ir::Value* v : graph->outputs()) net->outputs.push_back(describe(*v));
+  for (const ir::Value* v : graph->runtime_inputs()) net->inputs.push_back(describe_value(*v));
+  for (const ir::Value* v : graph->outputs()) net->outputs.push_back(describe_value(*v));
   net->graph = std::move(graph);
   return net;
-}
-
-const TensorDesc& desc_at(const std::vector<TensorDesc>& list, size_t index, const char* what) {
-  if (index >= list.size()) {
-    fail(HONE_STATUS_OUT_OF_RANGE, std::string(what) + " index " + std::to_string(index) + " is out of range (" +
-                                       std::to_string(list.size()) + " " + what + "s)");
-  }
-  return list[index];
 }
 
 }  // namespace

@@ -9,16 +9,6 @@ namespace {
 
 using namespace pybind11::literals;
 
-TensorDesc describe_value(const ir::Value& v) {
-  TensorDesc d;
-  d.name = v.name();
-  d.is_tensor = v.type().is_tensor();
-  d.dtype = v.type().dtype;
-  d.has_shape = v.type().shape.has_rank;
-  for (const ir::Dim& dim : v.type().shape.dims) d.shape.push_back(dim.is_known() ? dim.value : -1);
-  return d;
-}
-
 std::unique_ptr<PyNetwork> make_network(std::unique_ptr<ir::Graph> graph) {
   auto net = std::make_unique<PyNetwork>();
   for (const ir::Value* v : graph->runtime_inputs()) net->inputs.push_back(describe_value(*v));

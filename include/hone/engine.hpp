@@ -32,6 +32,10 @@ struct TensorDesc {
   bool is_tensor = true;  // false for sequence/optional values
 };
 
+/// The runtime description of a graph value (unknown dims as -1), as engines and the
+/// bindings' networks report their inputs and outputs.
+TensorDesc describe_value(const ir::Value& v);
+
 class Engine : public std::enable_shared_from_this<Engine> {
  public:
   /// Wraps a built (or loaded) plan. Checks that every layer's tactic exists on the plan's

@@ -8,9 +8,7 @@
 #include "runtime/program.hpp"
 
 namespace hone {
-namespace {
-
-TensorDesc describe(const ir::Value& v) {
+TensorDesc describe_value(const ir::Value& v) {
   TensorDesc d;
   d.name = v.name();
   d.is_tensor = v.type().is_tensor();
@@ -19,8 +17,6 @@ TensorDesc describe(const ir::Value& v) {
   for (const ir::Dim& dim : v.type().shape.dims) d.shape.push_back(dim.is_known() ? dim.value : -1);
   return d;
 }
-
-}  // namespace
 
 Result<std::unique_ptr<Engine::Program>> Engine::Program::compile(const engine::Plan& plan, const Backend& backend,
                                                                   std::vector<const Tactic*> tactics) {
@@ -176,8 +172,8 @@ Result<std::shared_ptr<const Engine>> Engine::from_plan(engine::Plan plan) {
   }
   std::shared_ptr<Engine> e(new Engine());
   e->plan_ = std::move(plan);
-  for (const ir::Value* v : e->plan_.graph->runtime_inputs()) e->inputs_.push_back(describe(*v));
-  for (const ir::Value* v : e->plan_.graph->outputs()) e->outputs_.push_back(describe(*v));
+  for (const ir::Value* v : e->plan_.graph->runtime_inputs()) e->inputs_.push_back(describe_value(*v));
+  for (const ir::Value* v : e->plan_.graph->outputs()) e->outputs_.push_back(describe_value(*v));
   HONE_ASSIGN_OR_RETURN(e->program_, Program::compile(e->plan_, *backend, std::move(tactics)));
   if (e->program_->on_device()) HONE_RETURN_IF_ERROR(e->program_->upload_to_device(e->plan_));
   return std::shared_ptr<const Engine>(std::move(e));

@@ -33,15 +33,12 @@ Result<std::map<std::string, ShapeRange>> build_shapes(const ir::Graph& g, int i
   }
   if (s.is_static()) return shapes;
   int64_t height = imgsz > 0 ? imgsz : 640, width = height;
-  for (const auto& [key, value] : g.metadata()) {
-    if (imgsz > 0 || key != "imgsz") continue;
-    // Ultralytics writes "[640, 640]" (height, width) or a single size.
-    auto sizes = parse_int_list(value);
-    if (!sizes.is_ok() || sizes->empty() || sizes->size() > 2 || sizes->front() <= 0 || sizes->back() <= 0) {
-      return invalid_argument("model metadata imgsz '" + value + "' is not a size; pass imgsz");
+  if (imgsz <= 0) {
+    HONE_ASSIGN_OR_RETURN(const std::vector<int64_t> sizes, metadata_imgsz(g.metadata()));
+    if (!sizes.empty()) {
+      height = sizes.front();
+      width = sizes.back();
     }
-    height = sizes->front();
-    width = sizes->back();
   }
   Shape fixed = {s.dims[0].is_known() ? s.dims[0].value : 1, s.dims[1].is_known() ? s.dims[1].value : 3,
                  s.dims[2].is_known() ? s.dims[2].value : height, s.dims[3].is_known() ? s.dims[3].value : width};

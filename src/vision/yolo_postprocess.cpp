@@ -345,6 +345,16 @@ Result<std::vector<int64_t>> parse_int_list(std::string_view text) {
 // ---------------------------------------------------------------------------------------------
 // Model description
 
+Result<std::vector<int64_t>> metadata_imgsz(const std::vector<std::pair<std::string, std::string>>& metadata) {
+  const std::string* v = find_metadata(metadata, "imgsz");
+  if (!v) return std::vector<int64_t>{};
+  auto imgsz = parse_int_list(*v);
+  if (!imgsz.is_ok() || imgsz->empty() || imgsz->size() > 2 || *std::min_element(imgsz->begin(), imgsz->end()) < 1) {
+    return invalid_argument("metadata imgsz '" + *v + "' is not [height, width] or a size");
+  }
+  return imgsz;
+}
+
 Result<ModelInfo> describe_outputs(const std::vector<TensorDesc>& inputs, const std::vector<TensorDesc>& outputs,
                                    const std::vector<std::pair<std::string, std::string>>& metadata, Task requested) {
   const std::string shapes = outputs_to_string(outputs);
@@ -368,13 +378,8 @@ Result<ModelInfo> describe_outputs(const std::vector<TensorDesc>& inputs, const 
       return fail("metadata kpt_shape '" + *v + "' is not [keypoints, 2 or 3]");
     }
   }
-  std::vector<int64_t> imgsz;
-  if (const std::string* v = find_metadata(metadata, "imgsz")) {
-    HONE_ASSIGN_OR_RETURN(imgsz, parse_int_list(*v));
-    if (imgsz.empty() || imgsz.size() > 2 || *std::min_element(imgsz.begin(), imgsz.end()) < 1) {
-      return fail("metadata imgsz '" + *v + "' is not [height, width] or a size");
-    }
-  }
+  auto imgsz = metadata_imgsz(metadata);
+  if (!imgsz.is_ok()) return fail(imgsz.status().message());
   ModelInfo info;
   if (const std::string* v = find_metadata(metadata, "stride")) {
     HONE_ASSIGN_OR_RETURN(int64_t stride, parse_single_int(*v, "stride"));
@@ -492,9 +497,9 @@ Result<ModelInfo> describe_outputs(const std::vector<TensorDesc>& inputs, const 
   // Ultralytics' default for the task.
   const int64_t default_size = info.task == Task::Classify ? 224 : 640;
   int64_t height = default_size, width = default_size;
-  if (!imgsz.empty()) {
-    height = imgsz[0];
-    width = imgsz.size() > 1 ? imgsz[1] : imgsz[0];
+  if (!imgsz->empty()) {
+    height = (*imgsz)[0];
+    width = imgsz->size() > 1 ? (*imgsz)[1] : (*imgsz)[0];
   }
   for (const TensorDesc& in : inputs) {
     if (!in.is_tensor) continue;

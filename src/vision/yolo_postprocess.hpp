@@ -30,6 +30,10 @@ Result<std::vector<std::pair<int64_t, std::string>>> parse_names(std::string_vie
 /// Parses "[640, 640]", "(17, 3)" or "640" into integers. InvalidArgument otherwise.
 Result<std::vector<int64_t>> parse_int_list(std::string_view text);
 
+/// The metadata's `imgsz` as [height, width] or [size]; empty when absent, InvalidArgument
+/// when it is not one or two positive sizes.
+Result<std::vector<int64_t>> metadata_imgsz(const std::vector<std::pair<std::string, std::string>>& metadata);
+
 /// describe_model() without an engine: the same rules over input/output descriptions and
 /// metadata key/value pairs. Errors as describe_model().
 Result<ModelInfo> describe_outputs(const std::vector<TensorDesc>& inputs, const std::vector<TensorDesc>& outputs,
