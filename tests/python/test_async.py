@@ -82,9 +82,15 @@ def test_calls_that_would_race_a_queued_run_are_refused(heavy_engine):
                  lambda: ctx.set_threads(1), lambda: ctx.run_async([x]), lambda: setattr(ctx, "profiler", None)):
         if futures[-1].done():
             break
-        with pytest.raises(hone.InvalidArgumentError, match="in flight"):
+        try:
             call()
-        refused += 1
+        except hone.InvalidArgumentError as e:
+            assert "in flight" in str(e)
+            refused += 1
+            continue
+        # Allowed only because the last run finished between the check above and the call.
+        assert futures[-1].done(), "a call was allowed while runs were in flight"
+        break
     assert refused > 0, "the runs finished before any call could be refused"
     ctx.wait()
     want = ctx.run()["y"]
