@@ -468,20 +468,19 @@ class PyContext {
     std::vector<Datum> outs;
     if (s.is_ok()) outs = ctx_->outputs();
     {
-      // Not in flight any more before the future says done, so that a call right after
-      // result() is not refused.
+      // Not in flight any more and the future done in one step (both locks held): a call
+      // right after result() is not refused, and Context.wait() never returns before every
+      // future says done.
       std::lock_guard<std::mutex> lock(async_mu_);
+      std::lock_guard<std::mutex> state_lock(state->mu);
       --in_flight_;
-      // NOTE: notified under the lock: once it is released a waiting destructor may free
-      // `this`, which is not touched again below.
-      idle_.notify_all();
-    }
-    {
-      std::lock_guard<std::mutex> lock(state->mu);
       state->status = std::move(s);
       state->outputs = std::move(outs);
       state->done = true;
       state->cv.notify_all();
+      // NOTE: notified under the lock: once it is released a waiting destructor may free
+      // `this`, which is not touched again below.
+      idle_.notify_all();
     }
     std::lock_guard<std::mutex> lock(g_flight_mu);
     --g_in_flight;
